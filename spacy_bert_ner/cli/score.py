@@ -1,0 +1,1 @@
+from ._app import app  # noqa: F401  (placeholder, replaced by the command module)

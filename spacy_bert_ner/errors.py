@@ -1,0 +1,87 @@
+"""Error and warning messages of spacy_bert_ner, kept in one catalog.
+
+Each message is a template filled with `str.format`. Library code raises the
+exception classes below with these messages and never prints.
+"""
+
+from pathlib import Path
+from typing import Optional, Union
+
+
+class Errors:
+    E001 = (
+        "Invalid tag {tag!r}: expected 'O' or PREFIX-TYPE with a prefix from "
+        "{prefixes} and a non-empty type, for example 'B-PER'."
+    )
+    E002 = "Unknown tag scheme {scheme!r}: expected one of {schemes}."
+    E003 = (
+        "Invalid tag sequence for scheme {scheme}: {reason} (tag {tag!r} at "
+        "position {position}). Fix the tags or read the file without --strict."
+    )
+    E004 = (
+        "Expected {expected} columns, as on line {first_line}, but found {found}. "
+        "Space-separated files need the same number of columns on every line."
+    )
+    E005 = "The file is empty."
+    E006 = "The file contains no tokens, only blank lines and -DOCSTART- lines."
+    E007 = (
+        "Tag column {column} does not exist: the line has {found} columns. "
+        "Pick a column with --tag-column (0-based, negative counts from the end)."
+    )
+    E008 = "The file is not valid UTF-8: {error}."
+    E009 = (
+        "Invalid value for setting {setting!r}: {value!r}. {reason}"
+    )
+    E010 = (
+        "Entity label {label!r} has no tags in the tag list {tags}. Add its "
+        "B- and I- tags to 'tags', map it with 'label_map', or set "
+        "'unknown_label' to \"O\"."
+    )
+    E011 = "Unknown file format {value!r}: expected one of {options}."
+    E012 = "The file has no token column: a line needs a token and a tag."
+
+
+class Warnings:
+    W001 = (
+        "Entity labels not in the tag list were tagged 'O': {labels}. Map them "
+        "with 'label_map' or add them to 'tags'."
+    )
+
+
+class SpacyBertNerWarning(UserWarning):
+    """The category of every warning this package issues."""
+
+
+class InvalidTagError(ValueError):
+    """An error for a tag that is not 'O' or PREFIX-TYPE with a known prefix."""
+
+
+class InvalidTagSequenceError(ValueError):
+    """An error for tags that break the rules of their scheme, raised in strict mode."""
+
+
+class ConllFormatError(ValueError):
+    """An error in a CoNLL-style file, naming the file, the line and its text."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Optional[Union[str, Path]] = None,
+        line_no: Optional[int] = None,
+        line: Optional[str] = None,
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.line_no = line_no
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        location = str(self.path) if self.path is not None else "<input>"
+        if self.line_no is not None:
+            location += f", line {self.line_no}"
+        text = f"{location}: {self.message}"
+        if self.line is not None:
+            text += f"\n  line: {self.line!r}"
+        return text
