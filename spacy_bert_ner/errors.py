@@ -40,11 +40,52 @@ class Errors:
     E011 = "Unknown file format {value!r}: expected one of {options}."
     E012 = "The file has no token column: a line needs a token and a tag."
 
+    # Scoring, the score and evaluate commands, and their reports.
+    E200 = (
+        "The gold and predicted tags have different numbers of sentences: one "
+        "of them ends at sentence {index}."
+    )
+    E201 = (
+        "Sentence {index} has {n_gold} gold tags but {n_predicted} predicted "
+        "tags. Each token needs one gold and one predicted tag."
+    )
+    E202 = (
+        "The gold and predicted docs differ in number: one of the two lists "
+        "ends at doc {index}."
+    )
+    E203 = (
+        "A predicted doc has other words than its gold doc ({n_predicted} "
+        "tokens instead of {n_gold}, first difference at token {position}: "
+        "gold {gold}, predicted {predicted}). Run the pipeline on docs built "
+        "from the gold words so that the tokenization matches."
+    )
+    E204 = (
+        "Invalid label map {value!r}: expected comma-separated PIPELINE=DATA "
+        "pairs such as 'PERSON=PER,GPE=LOC', or the path of a JSON file with "
+        "an object such as {{\"PERSON\": \"PER\"}}."
+    )
+    E205 = (
+        "Invalid label map in {path}: expected a JSON object from pipeline "
+        "labels to data labels, such as {{\"PERSON\": \"PER\"}}."
+    )
+    E206 = (
+        "The training log {path} contains no evaluation steps. Expected the "
+        "JSONL file that spacy.ConsoleLogger.v2 or v3 writes to its "
+        "output_file, or the table that spacy train prints."
+    )
+    E207 = "Data file not found: {path}."
+
 
 class Warnings:
     W001 = (
         "Entity labels not in the tag list were tagged 'O': {labels}. Map them "
         "with 'label_map' or add them to 'tags'."
+    )
+    W200 = (
+        "The predicted entity labels {predicted} and the gold labels {gold} "
+        "have no label in common, so every entity counts as an error. Map the "
+        "pipeline's labels to the data's with --label-map, for example "
+        "PERSON=PER."
     )
 
 

@@ -1,0 +1,78 @@
+"""Fixtures shared by the tests: paths to test data and the conlleval figures."""
+
+import re
+from pathlib import Path
+from typing import Dict
+
+import pytest
+
+TESTS_DIR = Path(__file__).parent
+CONLLEVAL_FIXTURE_DIR = TESTS_DIR / "data" / "conlleval-fixture"
+SHARED_DATA_DIR = TESTS_DIR.parent.parent / "shared" / "data"
+
+# The two summary lines and the per-type lines of conlleval's output.
+_TOTALS = re.compile(
+    r"processed (\d+) tokens with (\d+) phrases; found: (\d+) phrases; correct: (\d+)\."
+)
+_OVERALL = re.compile(
+    r"accuracy:\s+([\d.]+)%; precision:\s+([\d.]+)%; recall:\s+([\d.]+)%; FB1:\s+([\d.]+)"
+)
+_PER_TYPE = re.compile(
+    r"^\s*(\S+): precision:\s+([\d.]+)%; recall:\s+([\d.]+)%; FB1:\s+([\d.]+)\s+(\d+)$"
+)
+
+
+def parse_conlleval_output(text: str) -> Dict:
+    """Read the figures the conlleval script printed, as the strings it printed.
+
+    RETURNS (Dict): "tokens", "phrases", "found", "correct" (ints), "accuracy",
+        "precision", "recall", "FB1" (strings with two decimals) and "types",
+        {type: {"precision", "recall", "FB1", "found"}}.
+    """
+    totals = _TOTALS.search(text)
+    overall = _OVERALL.search(text)
+    assert totals is not None and overall is not None, text
+    result: Dict = {
+        "tokens": int(totals.group(1)),
+        "phrases": int(totals.group(2)),
+        "found": int(totals.group(3)),
+        "correct": int(totals.group(4)),
+        "accuracy": overall.group(1),
+        "precision": overall.group(2),
+        "recall": overall.group(3),
+        "FB1": overall.group(4),
+        "types": {},
+    }
+    for line in text.splitlines():
+        match = _PER_TYPE.match(line)
+        if match:
+            label, precision, recall, fb1, found = match.groups()
+            result["types"][label] = {
+                "precision": precision,
+                "recall": recall,
+                "FB1": fb1,
+                "found": int(found),
+            }
+    return result
+
+
+@pytest.fixture(params=["minilm", "noisy"])
+def conlleval_case(request):
+    """A prediction file of the conlleval fixture and conlleval's figures for it.
+
+    "minilm" contains a trained pipeline's predictions on eng.testb. "noisy" holds
+    the same predictions with messy tags (I- starts, type switches), where the
+    chunking rule changes the counts.
+    """
+    path = CONLLEVAL_FIXTURE_DIR / f"{request.param}-eng.testb.txt"
+    output = CONLLEVAL_FIXTURE_DIR / f"{request.param}-eng.testb.conlleval.txt"
+    return path, parse_conlleval_output(output.read_text(encoding="utf8"))
+
+
+@pytest.fixture
+def shared_data_dir() -> Path:
+    """The folder of real corpora next to the repository, or skip."""
+    if not SHARED_DATA_DIR.exists():
+        pytest.skip(f"Real data folder not found: {SHARED_DATA_DIR}")
+    return SHARED_DATA_DIR
+
