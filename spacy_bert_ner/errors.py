@@ -29,16 +29,60 @@ class Errors:
         "Pick a column with --tag-column (0-based, negative counts from the end)."
     )
     E008 = "The file is not valid UTF-8: {error}."
-    E009 = (
-        "Invalid value for setting {setting!r}: {value!r}. {reason}"
-    )
     E010 = (
-        "Entity label {label!r} has no tags in the tag list {tags}. Add its "
-        "B- and I- tags to 'tags', map it with 'label_map', or set "
-        "'unknown_label' to \"O\"."
+        "Entity {text!r} has the label {label!r}, which has no tags in the tag "
+        "list {tags}. Add its B- and I- tags to 'tags', map the label with "
+        "'label_map', or set 'unknown_label' to \"O\" to tag such entities 'O'."
     )
     E011 = "Unknown file format {value!r}: expected one of {options}."
     E012 = "The file has no token column: a line needs a token and a tag."
+
+    # The iob_tags component and its tag lists.
+    E300 = "Invalid value for setting 'scheme': {value!r}. Expected one of {schemes}."
+    E301 = "Invalid value for setting 'tags': {value!r}. Expected a list of tag strings."
+    E302 = "Invalid value for setting 'tags': {value}. {error}"
+    E303 = (
+        "Invalid value for setting 'tags': {value}. The tag {tag!r} occurs more "
+        "than once, but each tag needs a single id."
+    )
+    E304 = (
+        "Invalid value for setting 'tags': {value}. The list has no outside "
+        "tag 'O'. Add it, usually first so that it gets the id 0."
+    )
+    E305 = (
+        "Invalid value for setting 'tags': {value}. The tag {tag!r} uses a "
+        "BILOU prefix. Write L- tags as E- and U- tags as S-, with the scheme "
+        "\"BIOES\"."
+    )
+    E306 = (
+        "Invalid value for setting 'tags': {value}. The tag {tag!r} is not "
+        "part of the scheme IOB2, which uses only 'O', B- and I- tags. Set "
+        "'scheme' to \"BIOES\" to use E- and S- tags."
+    )
+    E307 = (
+        "Invalid value for setting 'tags': {value}. The tag {tag!r} has no "
+        "twin {twin!r}. Every entity type needs both its B- and I- tags."
+    )
+    E308 = (
+        "Invalid value for setting 'tags': {value}. The scheme BIOES needs the "
+        "B-, I-, E- and S- tags of each type, but type {label!r} has only "
+        "{present}. List all four for every type, or list only B- and I- tags "
+        "for every type and let the component add the E- and S- tags."
+    )
+    E309 = (
+        "Invalid value for setting 'label_map': {value}. The label {label!r} "
+        "is mapped to {target!r}, which has no tags in the tag list {tags}. "
+        "Map it to one of {types}, or to \"O\" to drop its entities."
+    )
+    E310 = (
+        "Invalid value for setting 'unknown_label': {value!r}. Expected \"O\" "
+        "(tag entities with unknown labels 'O' and warn) or \"error\" (raise)."
+    )
+    E311 = (
+        "Invalid value for setting 'label_map': {value!r}. Expected a dict "
+        "from the upstream NER's labels to types of the tag list, for example "
+        "{{\"PERSON\": \"PER\", \"GPE\": \"LOC\"}}."
+    )
 
     # Scoring, the score and evaluate commands, and their reports.
     E200 = (
@@ -78,8 +122,9 @@ class Errors:
 
 class Warnings:
     W001 = (
-        "Entity labels not in the tag list were tagged 'O': {labels}. Map them "
-        "with 'label_map' or add them to 'tags'."
+        "Component {name!r} tagged entities with labels missing from its tag "
+        "list as 'O': {labels}. Map these labels to types in 'tags' with "
+        "'label_map', or map them to \"O\" to drop them without this warning."
     )
     W200 = (
         "The predicted entity labels {predicted} and the gold labels {gold} "
