@@ -18,6 +18,7 @@ from typing import Sequence, Set, Tuple
 
 from spacy.tokens import Doc, Span
 
+from .conll.reader import ConllData
 from .errors import Errors, Warnings
 from .schemes import IOB2, OUTSIDE, Chunk, chunks_to_tags, iter_chunks, parse_tag
 
@@ -292,12 +293,15 @@ def classification_report(
     return _build_token_report(tag_counts, include_outside=include_outside)
 
 
-def sentence_tags(gold_doc: Doc, predicted_doc: Doc) -> Iterator[Tuple[List[str], List[str], List[str]]]:
+def sentence_tags(
+    gold_doc: Doc, predicted_doc: Doc
+) -> Iterator[Tuple[List[str], List[str], List[str]]]:
     """Split a pair of docs into sentences of words, gold tags and predicted tags.
 
     Sentences come from the gold doc, and a doc without sentence boundaries is
-    one sentence. An entity that crosses a sentence boundary is cut there, as
-    it is in a CoNLL file: its second part starts with an I- tag.
+    one sentence. An entity that crosses a sentence boundary is cut into one
+    entity per sentence, each starting with B-, as `write_predictions` writes
+    it, so scores of docs equal scores of their prediction file.
 
     gold_doc (Doc): The doc with the gold entities.
     predicted_doc (Doc): The doc with the predicted entities and the same words.
@@ -309,17 +313,11 @@ def sentence_tags(gold_doc: Doc, predicted_doc: Doc) -> Iterator[Tuple[List[str]
     predicted_words = [token.text for token in predicted_doc]
     if words != predicted_words:
         raise ValueError(_describe_word_mismatch(words, predicted_words))
-    gold_tags = _doc_tags(gold_doc)
-    predicted_tags = _doc_tags(predicted_doc)
 
-    if len(gold_doc) == 0:
-        return
-    if gold_doc.has_annotation("SENT_START"):
-        bounds = [(sent.start, sent.end) for sent in gold_doc.sents]
-    else:
-        bounds = [(0, len(gold_doc))]
-    for start, end in bounds:
-        yield words[start:end], gold_tags[start:end], predicted_tags[start:end]
+    for start, end in _sentence_bounds(gold_doc):
+        gold_tags = _sentence_entity_tags(gold_doc, start, end)
+        predicted_tags = _sentence_entity_tags(predicted_doc, start, end)
+        yield words[start:end], gold_tags, predicted_tags
 
 
 def tagged_sentences(
@@ -340,6 +338,43 @@ def tagged_sentences(
             yield TaggedSentence(doc_index, words, gold, predicted)
 
 
+def conll_tagged_sentences(data: ConllData) -> List[TaggedSentence]:
+    """Take gold and predicted tags from a prediction file read with `read_conll`.
+
+    As in conlleval, the last two columns are the gold and the predicted tag, so
+    read the file with `tag_column=-1` (the default):
+
+        Nadim B-PER B-PER
+        Ladki I-PER I-PER
+
+    data (ConllData): The prediction file, read with the predicted tags as tags.
+    RETURNS (List[TaggedSentence]): The sentences with the index of their document.
+    """
+    sentences = []
+    for doc_index, document in enumerate(data.documents):
+        for sentence in document.sentences:
+            gold = [columns[-2] for columns in sentence.columns]
+            sentences.append(
+                TaggedSentence(doc_index, list(sentence.words), gold, list(sentence.tags))
+            )
+    return sentences
+
+
+def score_sentences(sentences: Iterable[TaggedSentence], *, strict: bool = False) -> NERScores:
+    """Score tagged sentences with `score_tag_sequences`.
+
+    sentences (Iterable[TaggedSentence]): The sentences.
+    strict (bool): Read entities by strict IOB2 instead of conlleval's rule.
+    RETURNS (NERScores): The scores.
+    """
+    sentences = list(sentences)
+    return score_tag_sequences(
+        [sentence.gold for sentence in sentences],
+        [sentence.predicted for sentence in sentences],
+        strict=strict,
+    )
+
+
 def score_docs(
     gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], *, strict: bool = False
 ) -> NERScores:
@@ -354,12 +389,7 @@ def score_docs(
     strict (bool): Read entities by strict IOB2 instead of conlleval's rule.
     RETURNS (NERScores): The scores.
     """
-    sentences = list(tagged_sentences(gold_docs, predicted_docs))
-    return score_tag_sequences(
-        [sentence.gold for sentence in sentences],
-        [sentence.predicted for sentence in sentences],
-        strict=strict,
-    )
+    return score_sentences(tagged_sentences(gold_docs, predicted_docs), strict=strict)
 
 
 def map_entity_labels(docs: Iterable[Doc], label_map: Mapping[str, str]) -> List[Doc]:
@@ -496,9 +526,22 @@ def _tag_sort_key(tag: str) -> Tuple[int, str, str]:
     return (0, label, prefix)
 
 
-def _doc_tags(doc: Doc) -> List[str]:
-    spans = [(ent.start, ent.end, ent.label_) for ent in doc.ents]
-    return chunks_to_tags(len(doc), spans, IOB2)
+def _sentence_bounds(doc: Doc) -> List[Tuple[int, int]]:
+    if len(doc) == 0:
+        return []
+    if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+        return [(0, len(doc))]
+    return [(sent.start, sent.end) for sent in doc.sents]
+
+
+def _sentence_entity_tags(doc: Doc, start: int, end: int) -> List[str]:
+    """Tag tokens `start` to `end` with the doc's entities, clipped to that range."""
+    spans = [
+        (max(ent.start, start) - start, min(ent.end, end) - start, ent.label_)
+        for ent in doc.ents
+        if ent.start < end and ent.end > start
+    ]
+    return chunks_to_tags(end - start, spans, IOB2)
 
 
 def _describe_word_mismatch(words: List[str], predicted_words: List[str]) -> str:

@@ -2,15 +2,18 @@ import pytest
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from spacy_bert_ner.conll import read_conll, write_predictions
 from spacy_bert_ner.errors import InvalidTagError
 from spacy_bert_ner.scoring import (
     CONLLEVAL,
     STRICT,
     classification_report,
+    conll_tagged_sentences,
     entity_chunks,
     label_overlap_warning,
     map_entity_labels,
     score_docs,
+    score_sentences,
     score_tag_sequences,
     tag_labels,
     tagged_sentences,
@@ -22,19 +25,8 @@ def percent(value: float) -> str:
 
 
 def read_prediction_columns(path):
-    # TODO: read with spacy_bert_ner.conll.reader once it exists.
-    gold, predicted = [], []
-    gold_tags, predicted_tags = [], []
-    for line in path.read_text(encoding="utf8").splitlines() + [""]:
-        fields = line.split()
-        if fields:
-            gold_tags.append(fields[1])
-            predicted_tags.append(fields[2])
-        elif gold_tags:
-            gold.append(gold_tags)
-            predicted.append(predicted_tags)
-            gold_tags, predicted_tags = [], []
-    return gold, predicted
+    sentences = conll_tagged_sentences(read_conll(path, scheme="IOB2"))
+    return [s.gold for s in sentences], [s.predicted for s in sentences]
 
 
 def counts_of(scores, label):
@@ -307,21 +299,35 @@ def test_score_docs_uses_gold_sentences():
     words = ["Anna", "Smith", "left", "Berlin", "Paris", "."]
     starts = [True, False, False, False, True, False]
     gold = make_doc(vocab, words, ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "O"], starts)
-    # One predicted entity across the sentence boundary becomes two chunks:
-    # LOC "Berlin" is correct, and the I- start "Paris" is correct too by
-    # conlleval's rule but dropped by the strict rule.
+    # A predicted entity across the sentence boundary is cut into one entity
+    # per sentence, as the prediction file writes it.
     predicted = make_doc(vocab, words, ["B-PER", "I-PER", "O", "B-LOC", "I-LOC", "O"])
 
     sentences = list(tagged_sentences([gold], [predicted]))
+    assert [s.words for s in sentences] == [words[:4], words[4:]]
     assert [s.predicted for s in sentences] == [
         ["B-PER", "I-PER", "O", "B-LOC"],
-        ["I-LOC", "O"],
+        ["B-LOC", "O"],
     ]
-    lenient = score_docs([gold], [predicted])
-    strict = score_docs([gold], [predicted], strict=True)
-    assert lenient.n_sentences == 2
-    assert counts_of(lenient, "LOC") == (2, 0, 0)
-    assert counts_of(strict, "LOC") == (1, 0, 1)
+    for strict in (False, True):
+        scores = score_docs([gold], [predicted], strict=strict)
+        assert scores.n_sentences == 2
+        assert counts_of(scores, "LOC") == (2, 0, 0)
+        assert counts_of(scores, "PER") == (1, 0, 0)
+
+
+def test_score_docs_matches_prediction_file(tmp_path):
+    vocab = Vocab()
+    words = ["Anna", "Smith", "left", "Berlin", "Paris", "."]
+    starts = [True, False, False, True, False, False]
+    gold = make_doc(vocab, words, ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "O"], starts)
+    predicted = make_doc(vocab, words, ["B-PER", "I-PER", "I-PER", "I-PER", "O", "B-ORG"])
+    path = tmp_path / "predictions.txt"
+    write_predictions([gold], [predicted], path)
+    from_file = score_sentences(conll_tagged_sentences(read_conll(path, scheme="IOB2")))
+    from_docs = score_docs([gold], [predicted])
+    assert from_docs.as_dict() == from_file.as_dict()
+    assert from_docs.counts["PER"].fp == 2
 
 
 def test_score_docs_without_sentences_is_one_sentence():
