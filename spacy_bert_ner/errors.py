@@ -119,6 +119,56 @@ class Errors:
     )
     E207 = "Data file not found: {path}."
 
+    # Reading and writing CoNLL files.
+    E100 = (
+        "Invalid tag {tag!r} in column {column}: expected 'O' or PREFIX-TYPE "
+        "with a prefix from {prefixes} and a non-empty type, for example "
+        "'B-PER'. If the tags are in another column, pick it with --tag-column "
+        "(tag_column in Python)."
+    )
+    E101 = (
+        "Tag {tag!r} is not part of the scheme {scheme}, which uses only 'O' "
+        "and the prefixes {prefixes}. Name the file's own scheme with --scheme, "
+        "or leave the option out to detect the scheme from the tags."
+    )
+    E102 = (
+        "Invalid tag sequence for scheme {scheme}: {reason} (tag {tag!r}). "
+        "Fix the tags, or read the file without --strict to repair them by "
+        "conlleval's rules."
+    )
+    E103 = (
+        "Expected {expected} {separator}-separated columns, as on line "
+        "{first_line}, but found {found}. Every token line of a file needs the "
+        "same number of columns."
+    )
+    E104 = "The token column is blank. Every token line needs a token in column 0."
+    E105 = (
+        "The token {token!r} is empty after removing the prefix {prefix!r}. "
+        "Remove the line, or read the file without --strip-token-prefix."
+    )
+    E106 = (
+        "Invalid tag column {column}: column 0 contains the tokens. Pick the "
+        "tag column with --tag-column (0-based, negative counts from the end)."
+    )
+    E107 = (
+        "Invalid number of sentences per document: {value!r}. Expected an "
+        "integer of 1 or more (--n-sents)."
+    )
+    E108 = (
+        "Token {token_index} of document {doc_index} ({token!r}) cannot be "
+        "written as a CoNLL line: {reason}."
+    )
+    E109 = (
+        "Expected one predicted document per gold document, but got "
+        "{n_predicted} predicted and {n_gold} gold documents."
+    )
+    E110 = (
+        "Gold document {doc_index} and its predicted document have different "
+        "tokens: {detail}. Predict on the gold documents' tokens, for example "
+        "with nlp.pipe() on copies of the gold Docs."
+    )
+    E111 = "Invalid separator {separator!r}: expected ' ' or '\\t'."
+
 
 class Warnings:
     W001 = (
@@ -131,6 +181,10 @@ class Warnings:
         "have no label in common, so every entity counts as an error. Map the "
         "pipeline's labels to the data's with --label-map, for example "
         "PERSON=PER."
+    )
+    W100 = (
+        "{path}: repaired {count} entities by the rules of the scheme {scheme}, "
+        "first at {examples}. Read the file with --strict to reject them."
     )
 
 

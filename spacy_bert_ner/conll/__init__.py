@@ -1,0 +1,20 @@
+"""Read CoNLL-style NER files into Docs and write Docs back to CoNLL text."""
+
+from .docs import conll_to_docs, document_to_doc, read_conll_docs
+from .reader import ConllData, ConllStats, Document, Repair, Sentence, read_conll
+from .writer import docs_to_conll, write_conll, write_predictions
+
+__all__ = [
+    "ConllData",
+    "ConllStats",
+    "Document",
+    "Repair",
+    "Sentence",
+    "conll_to_docs",
+    "docs_to_conll",
+    "document_to_doc",
+    "read_conll",
+    "read_conll_docs",
+    "write_conll",
+    "write_predictions",
+]

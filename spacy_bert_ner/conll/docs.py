@@ -1,0 +1,61 @@
+"""Turn documents read from CoNLL files into spaCy Docs."""
+
+from pathlib import Path
+from typing import Any, List, Union
+
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from ..schemes import IOB2, chunks_to_tags, get_chunks
+from .reader import ConllData, Document, read_conll
+
+
+def document_to_doc(document: Document, vocab: Vocab, scheme: str = IOB2) -> Doc:
+    """Build one Doc from a document's sentences.
+
+    Entities are chunked one sentence at a time, so no entity crosses a
+    sentence boundary. Every sentence's first token is a sentence start and
+    every other token is not. Tokens are separated by one space, with no space
+    after the last token.
+
+    document (Document): The sentences, none of them empty.
+    vocab (Vocab): The vocab of the Doc.
+    scheme (str): The scheme of the sentences' tags.
+    RETURNS (Doc): The Doc with words, sentence starts and entities.
+    """
+    words: List[str] = []
+    sent_starts: List[bool] = []
+    ent_tags: List[str] = []
+    for sentence in document.sentences:
+        n_words = len(sentence.words)
+        chunks = get_chunks(sentence.tags, scheme)
+        words.extend(sentence.words)
+        sent_starts.extend([True] + [False] * (n_words - 1))
+        ent_tags.extend(chunks_to_tags(n_words, chunks, IOB2))
+
+    spaces = [True] * len(words)
+    if spaces:
+        spaces[-1] = False
+    return Doc(vocab, words=words, spaces=spaces, sent_starts=sent_starts, ents=ent_tags)
+
+
+def conll_to_docs(data: ConllData, vocab: Vocab) -> List[Doc]:
+    """Build one Doc per document of a file read with `read_conll`.
+
+    data (ConllData): The file's documents and its tag scheme.
+    vocab (Vocab): The vocab of the Docs.
+    RETURNS (List[Doc]): The Docs, in file order.
+    """
+    return [document_to_doc(document, vocab, data.scheme) for document in data.documents]
+
+
+def read_conll_docs(path: Union[str, Path], vocab: Vocab, **reader_options: Any) -> List[Doc]:
+    """Read a CoNLL file into Docs, one per document.
+
+    path (Union[str, Path]): The file.
+    vocab (Vocab): The vocab of the Docs.
+    **reader_options: Keyword arguments of `read_conll`, such as `scheme`,
+        `tag_column`, `strip_token_prefix`, `n_sents` and `strict`.
+    RETURNS (List[Doc]): The Docs, in file order.
+    """
+    return conll_to_docs(read_conll(path, **reader_options), vocab)
