@@ -344,7 +344,7 @@ def _error_section(errors: ErrorBreakdown) -> List[str]:
 
 
 def _describe(mention: Optional[Mention]) -> str:
-    return "-" if mention is None else f"{mention.text} ({mention.label})"
+    return "(none)" if mention is None else f"{mention.text} ({mention.label})"
 
 
 def _percent(value: Optional[float]) -> str:

@@ -19,7 +19,7 @@ from typing import Sequence, Set, Tuple
 from spacy.tokens import Doc, Span
 
 from .conll.reader import ConllData
-from .errors import Errors, Warnings
+from .errors import ConllFormatError, Errors, InvalidTagError, Warnings
 from .schemes import IOB2, OUTSIDE, Chunk, chunks_to_tags, iter_chunks, parse_tag
 
 CONLLEVAL = "conlleval"
@@ -342,22 +342,46 @@ def conll_tagged_sentences(data: ConllData) -> List[TaggedSentence]:
     """Take gold and predicted tags from a prediction file read with `read_conll`.
 
     As in conlleval, the last two columns are the gold and the predicted tag, so
-    read the file with `tag_column=-1` (the default):
+    read the file with `tag_column=-1` (the default) and `scheme="IOB2"`:
 
         Nadim B-PER B-PER
         Ladki I-PER I-PER
 
     data (ConllData): The prediction file, read with the predicted tags as tags.
     RETURNS (List[TaggedSentence]): The sentences with the index of their document.
+    RAISES (ConllFormatError): For the first invalid gold tag, with its line.
     """
+    if data.n_columns < 3:
+        raise ConllFormatError(Errors.E209.format(found=data.n_columns), path=data.path)
     sentences = []
+    checked: Set[str] = set()
     for doc_index, document in enumerate(data.documents):
         for sentence in document.sentences:
             gold = [columns[-2] for columns in sentence.columns]
+            for tag, line_no, columns in zip(gold, sentence.line_numbers, sentence.columns):
+                if tag not in checked:
+                    _check_gold_tag(tag, data, line_no, columns)
+                    checked.add(tag)
             sentences.append(
                 TaggedSentence(doc_index, list(sentence.words), gold, list(sentence.tags))
             )
     return sentences
+
+
+def _check_gold_tag(tag: str, data: ConllData, line_no: int, columns: Sequence[str]) -> None:
+    try:
+        prefix = parse_tag(tag)[0]
+    except InvalidTagError:
+        prefix = None
+    if prefix not in (OUTSIDE, "B", "I"):
+        column = len(columns) - 2
+        separator = "\t" if data.separator == "tab" else " "
+        raise ConllFormatError(
+            Errors.E208.format(tag=tag, column=column),
+            path=data.path,
+            line_no=line_no,
+            line=separator.join(columns),
+        )
 
 
 def score_sentences(sentences: Iterable[TaggedSentence], *, strict: bool = False) -> NERScores:

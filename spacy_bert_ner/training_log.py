@@ -1,7 +1,7 @@
 """Read `spacy train` logs and plot dev scores and losses over training steps.
 
 Two formats are read: the JSONL file that spaCy's `spacy.ConsoleLogger.v2` and
-`v3` write when their `output_file` is set (spaCy 3.5 and later), and the table
+`v3` write when their `output_file` is set (checked with spaCy 3.8), and the table
 that the console logger prints.
 """
 
@@ -66,6 +66,8 @@ def _read_jsonl_log(lines: Sequence[str]) -> List[TrainingStep]:
         if not line.strip():
             continue
         data = json.loads(line)
+        if not isinstance(data, dict) or "step" not in data:
+            continue
         steps.append(
             TrainingStep(
                 epoch=int(data.get("epoch", 0)),
