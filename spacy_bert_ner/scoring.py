@@ -18,7 +18,7 @@ from typing import Sequence, Set, Tuple
 
 from spacy.tokens import Doc, Span
 
-from .conll.reader import ConllData
+from .conll import ConllData
 from .errors import ConllFormatError, Errors, InvalidTagError, Warnings
 from .schemes import IOB2, OUTSIDE, Chunk, chunks_to_tags, iter_chunks, parse_tag
 
