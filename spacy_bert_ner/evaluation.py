@@ -24,7 +24,7 @@ logger = logging.getLogger("spacy_bert_ner")
 DOCBIN_SUFFIX = ".spacy"
 # Log files looked for in the pipeline folder and its parent when no training
 # log is given: the JSONL file of spacy.ConsoleLogger.v2/v3, then console text.
-TRAINING_LOG_NAMES = ("training_log.jsonl", "log.jsonl", "training.log", "train.log")
+TRAINING_LOG_NAMES = ("train.jsonl", "training_log.jsonl", "log.jsonl", "train.log", "training.log")
 
 
 @dataclass
