@@ -65,7 +65,9 @@ def test_parse_tag_valid(tag, expected):
     assert parse_tag(tag) == expected
 
 
-@pytest.mark.parametrize("tag", ['"', "-", "B-", "B", "X-PER", "b-PER", "B- PER", "B-PER ", "", "o", "-PER"])
+@pytest.mark.parametrize(
+    "tag", ['"', "-", "B-", "B", "X-PER", "b-PER", "B- PER", "B-PER ", "", "o", "-PER"]
+)
 def test_parse_tag_invalid(tag):
     with pytest.raises(InvalidTagError):
         parse_tag(tag)
@@ -181,7 +183,9 @@ def test_chunks_to_tags_accepts_chunks():
     assert chunks_to_tags(3, chunks, "IOB2") == ["B-PER", "B-LOC", "I-LOC"]
 
 
-@pytest.mark.parametrize("entity_spans", [[(0, 2, "PER"), (1, 3, "LOC")], [(0, 4, "PER")], [(1, 1, "PER")]])
+@pytest.mark.parametrize(
+    "entity_spans", [[(0, 2, "PER"), (1, 3, "LOC")], [(0, 4, "PER")], [(1, 1, "PER")]]
+)
 def test_chunks_to_tags_rejects_invalid_spans(entity_spans):
     with pytest.raises(ValueError):
         chunks_to_tags(3, entity_spans, "IOB2")

@@ -1,7 +1,8 @@
 """Read CoNLL-style NER files into Docs and write Docs back to CoNLL text."""
 
+from .data import ConllData, ConllStats, Document, Repair, Sentence
 from .docs import conll_to_docs, document_to_doc, read_conll_docs
-from .reader import ConllData, ConllStats, Document, Repair, Sentence, read_conll
+from .reader import read_conll
 from .writer import docs_to_conll, write_conll, write_predictions
 
 __all__ = [

@@ -7,7 +7,8 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from ..schemes import IOB2, chunks_to_tags, get_chunks
-from .reader import ConllData, Document, read_conll
+from .data import ConllData, Document
+from .reader import read_conll
 
 
 def document_to_doc(document: Document, vocab: Vocab, scheme: str = IOB2) -> Doc:

@@ -22,10 +22,9 @@ mark are accepted.
 """
 
 import logging
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from ..errors import ConllFormatError, Errors, InvalidTagError, Warnings
 from ..schemes import (
@@ -33,155 +32,18 @@ from ..schemes import (
     PREFIXES,
     SCHEME_PREFIXES,
     detect_scheme,
-    get_chunks,
     iter_chunks,
     normalize_scheme,
     parse_tag,
 )
+from .data import DOCSTART, SPACE, TAB, ConllData, ConllStats, Document, Repair, Sentence
+
+__all__ = ["ConllData", "ConllStats", "Document", "Repair", "Sentence", "read_conll"]
 
 logger = logging.getLogger("spacy_bert_ner")
 
-DOCSTART = "-DOCSTART-"
-TAB = "tab"
-SPACE = "space"
 # How many repairs the log message lists.
 N_REPAIR_EXAMPLES = 5
-
-
-@dataclass
-class Sentence:
-    """The token lines of one sentence.
-
-    words (List[str]): The tokens, with `strip_token_prefix` removed.
-    tags (List[str]): The tags as written in the file, in the file's scheme.
-    columns (List[Tuple[str, ...]]): All raw fields of each token line.
-    line_numbers (List[int]): The 1-based line number of each token.
-    """
-
-    words: List[str] = field(default_factory=list)
-    tags: List[str] = field(default_factory=list)
-    columns: List[Tuple[str, ...]] = field(default_factory=list)
-    line_numbers: List[int] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-
-@dataclass
-class Document:
-    """The sentences of one document.
-
-    sentences (List[Sentence]): The sentences in file order.
-    line_no (Optional[int]): The line of the document's `-DOCSTART-`, or None
-        for documents grouped by sentence count and for sentences that come
-        before the first `-DOCSTART-` line.
-    """
-
-    sentences: List[Sentence]
-    line_no: Optional[int] = None
-
-
-@dataclass(frozen=True)
-class Repair:
-    """An entity that breaks its scheme's rules and was read by conlleval's rules.
-
-    line_no (int): The line of the entity's first token.
-    line (str): That line's fields, joined by the file's separator.
-    tag (str): The tag of the entity's first token.
-    reason (str): What rule the entity breaks, from `schemes.REPAIR_*`.
-    """
-
-    line_no: int
-    line: str
-    tag: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line_no} ({self.line!r}): {self.reason}"
-
-
-@dataclass
-class ConllStats:
-    """Counts for one file: documents, sentences, tokens and entities."""
-
-    documents: int
-    sentences: int
-    tokens: int
-    entities: int
-    entities_per_type: Dict[str, int]
-
-    def to_dict(self) -> Dict[str, Any]:
-        """Return the counts as a JSON-serializable dict."""
-        return {
-            "documents": self.documents,
-            "sentences": self.sentences,
-            "tokens": self.tokens,
-            "entities": self.entities,
-            "entities_per_type": dict(self.entities_per_type),
-        }
-
-
-@dataclass
-class ConllData:
-    """A CoNLL file read into documents, with what the reader detected.
-
-    path (Path): The file read.
-    documents (List[Document]): The documents, none of them empty.
-    scheme (str): The tag scheme used to read entities, given or detected.
-    detected_scheme (str): The scheme detected from the tags.
-    n_columns (int): The number of columns on each token line.
-    separator (str): "tab" or "space".
-    tag_column (int): The 0-based index of the tag column.
-    has_docstart (bool): Whether the file has `-DOCSTART-` lines. Without them,
-        the documents are groups of `n_sents` sentences.
-    n_sents (int): The sentences per document used when grouping.
-    repairs (List[Repair]): Every entity read by a repair, in file order.
-    n_empty_documents (int): `-DOCSTART-` lines followed by no token line
-        before the next one or the end of the file. They give no document.
-    """
-
-    path: Path
-    documents: List[Document]
-    scheme: str
-    detected_scheme: str
-    n_columns: int
-    separator: str
-    tag_column: int
-    has_docstart: bool
-    n_sents: int
-    repairs: List[Repair] = field(default_factory=list)
-    n_empty_documents: int = 0
-
-    @property
-    def n_repairs(self) -> int:
-        """The number of entities read by a repair."""
-        return len(self.repairs)
-
-    @property
-    def sentences(self) -> List[Sentence]:
-        """All sentences of all documents, in file order."""
-        return [sentence for doc in self.documents for sentence in doc.sentences]
-
-    def stats(self) -> ConllStats:
-        """Count documents, sentences, tokens and entities, per entity type too.
-
-        Entities are chunked per sentence with the scheme in `self.scheme`.
-        RETURNS (ConllStats): The counts, entity types sorted by name.
-        """
-        n_sentences = n_tokens = 0
-        per_type: Counter = Counter()
-        for doc in self.documents:
-            n_sentences += len(doc.sentences)
-            for sentence in doc.sentences:
-                n_tokens += len(sentence.words)
-                per_type.update(chunk.label for chunk in get_chunks(sentence.tags, self.scheme))
-        return ConllStats(
-            documents=len(self.documents),
-            sentences=n_sentences,
-            tokens=n_tokens,
-            entities=sum(per_type.values()),
-            entities_per_type={label: per_type[label] for label in sorted(per_type)},
-        )
 
 
 @dataclass
@@ -233,7 +95,7 @@ def read_conll(
     given_scheme = normalize_scheme(scheme) if scheme is not None else None
 
     lines = _read_lines(path)
-    parsed = _parse_lines(lines, path, tag_column, strip_token_prefix)
+    parsed = _LineParser(path, tag_column, strip_token_prefix).parse(lines)
     sentences = [sentence for doc in parsed.documents for sentence in doc.sentences]
 
     detected = detect_scheme(sentence.tags for sentence in sentences)
@@ -281,106 +143,123 @@ def _read_lines(path: Path) -> List[str]:
     return text.split("\n")
 
 
-def _parse_lines(
-    lines: Sequence[str],
-    path: Path,
-    tag_column: int,
-    strip_token_prefix: Optional[str],
-) -> _ParsedLines:
-    """Split lines into documents and sentences, validating columns and tags.
+class _LineParser:
+    """One pass over a file's lines that splits them into documents and sentences.
 
-    The first token line fixes the separator (a tab anywhere in it means tab
-    separated) and the number of columns for the rest of the file.
+    Each token line is checked as it is read. The first token line fixes the
+    separator (a tab anywhere in it means tab-separated) and the number of
+    columns for the rest of the file.
     """
-    documents: List[Document] = []
-    doc_sentences: List[Sentence] = []
-    doc_line_no: Optional[int] = None
-    has_docstart = False
-    n_empty_documents = 0
-    sentence = Sentence()
 
-    separator: Optional[str] = None
-    n_columns = 0
-    first_line_no = 0
-    tag_index = 0
-    tag_lines: Dict[str, Tuple[int, str]] = {}
+    def __init__(self, path: Path, tag_column: int, strip_token_prefix: Optional[str]) -> None:
+        self.path = path
+        self.tag_column = tag_column
+        self.strip_token_prefix = strip_token_prefix
 
-    for line_no, line in enumerate(lines, 1):
-        if not line or line.isspace():
-            if sentence.words:
-                doc_sentences.append(sentence)
-                sentence = Sentence()
-            continue
+        self.documents: List[Document] = []
+        self.doc_sentences: List[Sentence] = []
+        self.doc_line_no: Optional[int] = None
+        self.has_docstart = False
+        self.n_empty_documents = 0
+        self.sentence = Sentence()
 
-        # A -DOCSTART- line ends the current sentence and document.
-        fields = line.split()
-        if fields[0] == DOCSTART:
-            if sentence.words:
-                doc_sentences.append(sentence)
-                sentence = Sentence()
-            if doc_sentences:
-                documents.append(Document(doc_sentences, doc_line_no))
-            elif has_docstart:
-                n_empty_documents += 1
-            doc_sentences = []
-            doc_line_no = line_no
-            has_docstart = True
-            continue
+        self.separator: Optional[str] = None
+        self.n_columns = 0
+        self.first_line_no = 0
+        self.tag_index = 0
+        self.tag_lines: Dict[str, Tuple[int, str]] = {}
 
-        if separator is None:
-            separator = TAB if "\t" in line else SPACE
-            n_columns = len(line.split("\t")) if separator == TAB else len(fields)
-            first_line_no = line_no
-            tag_index = _resolve_tag_column(tag_column, n_columns, path, line_no, line)
-        if separator == TAB:
+    def parse(self, lines: Sequence[str]) -> _ParsedLines:
+        """Read all lines, raising ConllFormatError at the first invalid one."""
+        for line_no, line in enumerate(lines, 1):
+            if not line or line.isspace():
+                self._end_sentence()
+                continue
+            fields = line.split()
+            if fields[0] == DOCSTART:
+                self._start_document(line_no)
+            else:
+                self._add_token_line(line_no, line, fields)
+        self._end_document()
+
+        if self.separator is None or not self.documents:
+            raise ConllFormatError(Errors.E006, path=self.path)
+        return _ParsedLines(
+            documents=self.documents,
+            has_docstart=self.has_docstart,
+            n_empty_documents=self.n_empty_documents,
+            separator=self.separator,
+            n_columns=self.n_columns,
+            tag_column=self.tag_index,
+            tag_lines=self.tag_lines,
+        )
+
+    def _end_sentence(self) -> None:
+        if self.sentence.words:
+            self.doc_sentences.append(self.sentence)
+            self.sentence = Sentence()
+
+    def _end_document(self) -> None:
+        self._end_sentence()
+        if self.doc_sentences:
+            self.documents.append(Document(self.doc_sentences, self.doc_line_no))
+        elif self.has_docstart:
+            self.n_empty_documents += 1
+        self.doc_sentences = []
+
+    def _start_document(self, line_no: int) -> None:
+        self._end_document()
+        self.doc_line_no = line_no
+        self.has_docstart = True
+
+    def _read_format(self, line_no: int, line: str, fields: List[str]) -> None:
+        """Fix the separator, column count and tag column from the first token line."""
+        self.separator = TAB if "\t" in line else SPACE
+        self.n_columns = len(line.split("\t")) if self.separator == TAB else len(fields)
+        self.first_line_no = line_no
+        self.tag_index = _resolve_tag_column(
+            self.tag_column, self.n_columns, self.path, line_no, line
+        )
+
+    def _add_token_line(self, line_no: int, line: str, fields: List[str]) -> None:
+        if self.separator is None:
+            self._read_format(line_no, line, fields)
+        if self.separator == TAB:
             fields = line.split("\t")
-        if len(fields) != n_columns:
+        if len(fields) != self.n_columns:
             message = Errors.E103.format(
-                expected=n_columns, separator=separator, first_line=first_line_no, found=len(fields)
+                expected=self.n_columns,
+                separator=self.separator,
+                first_line=self.first_line_no,
+                found=len(fields),
             )
-            raise ConllFormatError(message, path=path, line_no=line_no, line=line)
+            raise ConllFormatError(message, path=self.path, line_no=line_no, line=line)
 
         token = fields[0]
-        if separator == TAB and token.strip() == "":
-            raise ConllFormatError(Errors.E104, path=path, line_no=line_no, line=line)
-        if strip_token_prefix and token.startswith(strip_token_prefix):
-            token = token[len(strip_token_prefix) :]
+        if self.separator == TAB and token.strip() == "":
+            raise ConllFormatError(Errors.E104, path=self.path, line_no=line_no, line=line)
+        prefix = self.strip_token_prefix
+        if prefix and token.startswith(prefix):
+            token = token[len(prefix) :]
             if token.strip() == "":
-                message = Errors.E105.format(token=fields[0], prefix=strip_token_prefix)
-                raise ConllFormatError(message, path=path, line_no=line_no, line=line)
+                message = Errors.E105.format(token=fields[0], prefix=prefix)
+                raise ConllFormatError(message, path=self.path, line_no=line_no, line=line)
 
         # Each distinct tag is validated once, on its first line.
-        tag = fields[tag_index]
-        if tag not in tag_lines:
-            _validate_tag(tag, tag_index, path, line_no, line)
-            tag_lines[tag] = (line_no, line)
+        tag = fields[self.tag_index]
+        if tag not in self.tag_lines:
+            _validate_tag(tag, self.tag_index, self.path, line_no, line)
+            self.tag_lines[tag] = (line_no, line)
 
-        sentence.words.append(token)
-        sentence.tags.append(tag)
-        sentence.columns.append(tuple(fields))
-        sentence.line_numbers.append(line_no)
-
-    if sentence.words:
-        doc_sentences.append(sentence)
-    if doc_sentences:
-        documents.append(Document(doc_sentences, doc_line_no))
-    elif has_docstart:
-        n_empty_documents += 1
-
-    if separator is None or not documents:
-        raise ConllFormatError(Errors.E006, path=path)
-    return _ParsedLines(
-        documents=documents,
-        has_docstart=has_docstart,
-        n_empty_documents=n_empty_documents,
-        separator=separator,
-        n_columns=n_columns,
-        tag_column=tag_index,
-        tag_lines=tag_lines,
-    )
+        self.sentence.words.append(token)
+        self.sentence.tags.append(tag)
+        self.sentence.columns.append(tuple(fields))
+        self.sentence.line_numbers.append(line_no)
 
 
-def _resolve_tag_column(tag_column: int, n_columns: int, path: Path, line_no: int, line: str) -> int:
+def _resolve_tag_column(
+    tag_column: int, n_columns: int, path: Path, line_no: int, line: str
+) -> int:
     """Turn a possibly negative tag column into a 0-based index, or raise."""
     if n_columns < 2:
         raise ConllFormatError(Errors.E012, path=path, line_no=line_no, line=line)
@@ -389,7 +268,8 @@ def _resolve_tag_column(tag_column: int, n_columns: int, path: Path, line_no: in
         raise ConllFormatError(message, path=path, line_no=line_no, line=line)
     index = tag_column % n_columns
     if index == 0:
-        raise ConllFormatError(Errors.E106.format(column=tag_column), path=path, line_no=line_no, line=line)
+        message = Errors.E106.format(column=tag_column)
+        raise ConllFormatError(message, path=path, line_no=line_no, line=line)
     return index
 
 
@@ -436,9 +316,8 @@ def _find_repairs(
 
 
 def _group_sentences(sentences: List[Sentence], n_sents: int) -> List[Document]:
-    return [
-        Document(sentences[start : start + n_sents], None) for start in range(0, len(sentences), n_sents)
-    ]
+    starts = range(0, len(sentences), n_sents)
+    return [Document(sentences[start : start + n_sents], None) for start in starts]
 
 
 def _log_summary(data: ConllData, given_scheme: Optional[str]) -> None:

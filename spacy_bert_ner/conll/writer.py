@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from ..errors import Errors
 from ..schemes import IOB2, chunks_to_tags, normalize_scheme
-from .reader import DOCSTART
+from .data import DOCSTART
 
 SEPARATORS = (" ", "\t")
 
@@ -147,7 +147,10 @@ def _tags_per_sentence(doc: Doc, bounds: Sequence[Tuple[int, int]], scheme: str)
             start, end = bounds[i]
             spans[i].append((max(ent.start, start) - start, min(ent.end, end) - start, ent.label_))
             i += 1
-    return [chunks_to_tags(end - start, sent_spans, scheme) for (start, end), sent_spans in zip(bounds, spans)]
+    return [
+        chunks_to_tags(end - start, sent_spans, scheme)
+        for (start, end), sent_spans in zip(bounds, spans)
+    ]
 
 
 def _sentence_tags(doc: Doc, scheme: str) -> List[Tuple[int, int, List[str]]]:
@@ -170,7 +173,9 @@ def _checked_text(text: str, separator: str, doc_index: int, token_index: int) -
     elif text.split()[0] == DOCSTART:
         reason = f"the reader takes a line starting with {DOCSTART} for a document start"
     if reason is not None:
-        message = Errors.E108.format(token_index=token_index, doc_index=doc_index, token=text, reason=reason)
+        message = Errors.E108.format(
+            token_index=token_index, doc_index=doc_index, token=text, reason=reason
+        )
         raise ValueError(message)
     return text
 
@@ -182,7 +187,10 @@ def _check_same_tokens(gold: Doc, predicted: Doc, doc_index: int) -> None:
     else:
         for i, (gold_token, predicted_token) in enumerate(zip(gold, predicted)):
             if gold_token.text != predicted_token.text:
-                detail = f"token {i} is {gold_token.text!r} in gold, {predicted_token.text!r} predicted"
+                detail = (
+                    f"token {i} is {gold_token.text!r} in gold, "
+                    f"{predicted_token.text!r} predicted"
+                )
                 break
     if detail is not None:
         raise ValueError(Errors.E110.format(doc_index=doc_index, detail=detail))

@@ -11,8 +11,12 @@ SHARED_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 # Relative path and reader options of each real file.
 REAL_FILES: Dict[str, tuple] = {
-    **{name: (f"conll2003/{name}", {}) for name in ("eng.train", "eng.testa", "eng.testb")},
-    **{f"wikiann-{name}": (f"wikiann-en/{name}", {"strip_token_prefix": "en:"}) for name in ("train", "dev", "test")},
+    "eng.train": ("conll2003/eng.train", {}),
+    "eng.testa": ("conll2003/eng.testa", {}),
+    "eng.testb": ("conll2003/eng.testb", {}),
+    "wikiann-train": ("wikiann-en/train", {"strip_token_prefix": "en:"}),
+    "wikiann-dev": ("wikiann-en/dev", {"strip_token_prefix": "en:"}),
+    "wikiann-test": ("wikiann-en/test", {"strip_token_prefix": "en:"}),
 }
 
 

@@ -274,7 +274,8 @@ def test_repairs_logged_once(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="spacy_bert_ner"):
         data = read_conll(write(tmp_path, text), scheme="IOB2")
     assert data.n_repairs == 3
-    messages = [record.getMessage() for record in caplog.records if "repaired" in record.getMessage()]
+    messages = [record.getMessage() for record in caplog.records]
+    messages = [message for message in messages if "repaired" in message]
     assert len(messages) == 1
     assert "repaired 3 entities" in messages[0]
     assert "line 1" in messages[0]
@@ -384,7 +385,16 @@ def test_non_ascii_tokens(tmp_path):
 @pytest.mark.parametrize(
     "bad_line",
     ['b "', "b -", "b B-", "b X-PER", "b b-PER", "b PER", "b I_PER", "b O-PER"],
-    ids=["quote", "dash", "no-type", "unknown-prefix", "lowercase", "no-prefix", "underscore", "outside-with-type"],
+    ids=[
+        "quote",
+        "dash",
+        "no-type",
+        "unknown-prefix",
+        "lowercase",
+        "no-prefix",
+        "underscore",
+        "outside-with-type",
+    ],
 )
 def test_invalid_tag_names_line(tmp_path, bad_line):
     path, err = read_error(tmp_path, f"-DOCSTART- O\n\na O\n{bad_line}\nc O\n")
@@ -498,9 +508,11 @@ def test_docs_have_sentences_and_entities(tmp_path):
     docs = conll_to_docs(read_conll(write(tmp_path, CONLL2003_SAMPLE)), Vocab())
     assert len(docs) == 2
     doc = docs[0]
-    assert [token.text for token in doc] == ["EU", "rejects", "German", "call", "Peter", "Blackburn"]
+    words = ["EU", "rejects", "German", "call", "Peter", "Blackburn"]
+    ents = [("EU", "ORG"), ("German", "MISC"), ("Peter Blackburn", "PER")]
+    assert [token.text for token in doc] == words
     assert [sent.text for sent in doc.sents] == ["EU rejects German call", "Peter Blackburn"]
-    assert [(ent.text, ent.label_) for ent in doc.ents] == [("EU", "ORG"), ("German", "MISC"), ("Peter Blackburn", "PER")]
+    assert [(ent.text, ent.label_) for ent in doc.ents] == ents
     assert [token.whitespace_ for token in doc] == [" ", " ", " ", " ", " ", ""]
     assert doc.has_annotation("SENT_START")
 
