@@ -76,3 +76,44 @@ def shared_data_dir() -> Path:
         pytest.skip(f"Real data folder not found: {SHARED_DATA_DIR}")
     return SHARED_DATA_DIR
 
+
+
+REPO_DIR = TESTS_DIR.parent
+TINY_CONFIG = REPO_DIR / "configs" / "tiny.cfg"
+
+
+def write_docbin_slice(source: Path, output: Path, n_docs: int) -> Path:
+    """Convert the first `n_docs` documents of a CoNLL file into a DocBin."""
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    from spacy_bert_ner.conll import read_conll_docs
+
+    docs = read_conll_docs(source, Vocab())[:n_docs]
+    DocBin(docs=docs, store_user_data=False).to_disk(output)
+    return output
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline_path(tmp_path_factory) -> Path:
+    """A tiny pipeline trained for a few steps on real CoNLL-2003 documents.
+
+    It runs configs/tiny.cfg (all-MiniLM-L6-v2 cut to one layer), so it is
+    quick to build and run. Its predictions are poor, which is fine for tests
+    of behaviour, not of accuracy.
+    """
+    from spacy.cli.train import train
+
+    if not SHARED_DATA_DIR.exists():
+        pytest.skip(f"Real data folder not found: {SHARED_DATA_DIR}")
+    work_dir = tmp_path_factory.mktemp("tiny-pipeline")
+    conll_dir = SHARED_DATA_DIR / "conll2003"
+    train_path = write_docbin_slice(conll_dir / "eng.train", work_dir / "train.spacy", 30)
+    dev_path = write_docbin_slice(conll_dir / "eng.testa", work_dir / "dev.spacy", 5)
+    output_dir = work_dir / "training"
+    train(
+        TINY_CONFIG,
+        output_dir,
+        overrides={"paths.train": str(train_path), "paths.dev": str(dev_path)},
+    )
+    return output_dir / "model-last"
