@@ -1,0 +1,96 @@
+"""The project workflow end to end on real data, with the tiny config.
+
+`spacy project run all` fetches the real CoNLL-2003 files (copied from the
+shared data folder), converts them, trains configs/tiny.cfg on 30 documents
+for a few steps, evaluates on the whole test set, builds the en_bert_ner
+wheel, installs it into a new virtual environment and loads it there.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import srsly
+
+from conftest import REPO_DIR, SHARED_DATA_DIR
+
+PROJECT_FILES = ["project.yml", "configs", "scripts"]
+
+
+def run_project(project_dir: Path, command_name: str, *overrides: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "spacy", "project", "run", command_name, str(project_dir), *overrides]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=project_dir)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def project_dir(tmp_path_factory) -> Path:
+    if not SHARED_DATA_DIR.exists():
+        pytest.skip(f"Real data folder not found: {SHARED_DATA_DIR}")
+    target = tmp_path_factory.mktemp("project")
+    for name in PROJECT_FILES:
+        source = REPO_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def workflow_run(project_dir: Path) -> subprocess.CompletedProcess:
+    return run_project(
+        project_dir,
+        "all",
+        "--vars.config=tiny",
+        f"--vars.conll_source={SHARED_DATA_DIR / 'conll2003'}",
+        f"--vars.plugin_source={REPO_DIR}",
+        "--vars.check_package_env=system",
+    )
+
+
+@pytest.mark.slow
+def test_workflow_converts_real_data(project_dir, workflow_run):
+    test_stats = srsly.read_json(project_dir / "corpus" / "test.stats.json")
+    assert test_stats["stats"]["documents"] == 231
+    assert test_stats["stats"]["tokens"] == 46435
+
+
+@pytest.mark.slow
+def test_workflow_evaluates_test_set(project_dir, workflow_run):
+    metrics_dir = project_dir / "metrics" / "tiny"
+    metrics = srsly.read_json(metrics_dir / "metrics.json")
+    for key in ("ents_p", "ents_r", "ents_f", "ents_per_type", "token_accuracy"):
+        assert key in metrics
+    assert (metrics_dir / "report.md").exists()
+    predictions = (metrics_dir / "predictions.txt").read_text(encoding="utf8")
+    assert len([line for line in predictions.splitlines() if line.strip()]) == 46435
+
+
+@pytest.mark.slow
+def test_workflow_packages_and_loads(project_dir, workflow_run):
+    wheels = list((project_dir / "packages").glob("en_bert_ner-*/dist/*.whl"))
+    assert len(wheels) == 1
+    meta = json.loads(next((project_dir / "packages").glob("en_bert_ner-*/meta.json")).read_text())
+    requirements = " ".join(meta["requirements"])
+    assert "spacy-transformers" in requirements
+    assert "spacy-bert-ner" in requirements
+    assert "Loaded en_bert_ner" in workflow_run.stdout
+
+
+@pytest.mark.slow
+def test_workflow_finetunes_trained_pipeline(project_dir, workflow_run):
+    run_project(
+        project_dir,
+        "finetune",
+        "--vars.base_model=training/tiny/model-best",
+        "--vars.finetune_max_steps=4",
+        "--vars.finetune_limit=5",
+    )
+    meta = srsly.read_json(project_dir / "training" / "finetune" / "model-best" / "meta.json")
+    assert meta["pipeline"] == ["transformer", "ner", "iob_tags"]
+    assert set(meta["labels"]["ner"]) == {"LOC", "MISC", "ORG", "PER"}
