@@ -18,9 +18,9 @@ from typing import Sequence, Set, Tuple
 
 from spacy.tokens import Doc, Span
 
-from .conll import ConllData
+from .conll import ConllData, sentence_bounds, sentence_entity_tags
 from .errors import ConllFormatError, Errors, InvalidTagError, Warnings
-from .schemes import IOB2, OUTSIDE, Chunk, chunks_to_tags, iter_chunks, parse_tag
+from .schemes import IOB2, OUTSIDE, Chunk, iter_chunks, parse_tag
 
 CONLLEVAL = "conlleval"
 STRICT = "strict"
@@ -314,10 +314,11 @@ def sentence_tags(
     if words != predicted_words:
         raise ValueError(_describe_word_mismatch(words, predicted_words))
 
-    for start, end in _sentence_bounds(gold_doc):
-        gold_tags = _sentence_entity_tags(gold_doc, start, end)
-        predicted_tags = _sentence_entity_tags(predicted_doc, start, end)
-        yield words[start:end], gold_tags, predicted_tags
+    bounds = sentence_bounds(gold_doc)
+    gold_tags = sentence_entity_tags(gold_doc, bounds, IOB2)
+    predicted_tags = sentence_entity_tags(predicted_doc, bounds, IOB2)
+    for (start, end), gold_sentence, predicted_sentence in zip(bounds, gold_tags, predicted_tags):
+        yield words[start:end], gold_sentence, predicted_sentence
 
 
 def tagged_sentences(
@@ -548,24 +549,6 @@ def _tag_sort_key(tag: str) -> Tuple[int, str, str]:
         return (1, "", "")
     prefix, _, label = tag.partition("-")
     return (0, label, prefix)
-
-
-def _sentence_bounds(doc: Doc) -> List[Tuple[int, int]]:
-    if len(doc) == 0:
-        return []
-    if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
-        return [(0, len(doc))]
-    return [(sent.start, sent.end) for sent in doc.sents]
-
-
-def _sentence_entity_tags(doc: Doc, start: int, end: int) -> List[str]:
-    """Tag tokens `start` to `end` with the doc's entities, clipped to that range."""
-    spans = [
-        (max(ent.start, start) - start, min(ent.end, end) - start, ent.label_)
-        for ent in doc.ents
-        if ent.start < end and ent.end > start
-    ]
-    return chunks_to_tags(end - start, spans, IOB2)
 
 
 def _describe_word_mismatch(words: List[str], predicted_words: List[str]) -> str:

@@ -1,7 +1,13 @@
 """Read CoNLL-style NER files into Docs and write Docs back to CoNLL text."""
 
 from .data import ConllData, ConllStats, Document, Repair, Sentence
-from .docs import conll_to_docs, document_to_doc, read_conll_docs
+from .docs import (
+    conll_to_docs,
+    document_to_doc,
+    read_conll_docs,
+    sentence_bounds,
+    sentence_entity_tags,
+)
 from .reader import read_conll
 from .writer import docs_to_conll, write_conll, write_predictions
 
@@ -16,6 +22,8 @@ __all__ = [
     "document_to_doc",
     "read_conll",
     "read_conll_docs",
+    "sentence_bounds",
+    "sentence_entity_tags",
     "write_conll",
     "write_predictions",
 ]

@@ -1,7 +1,8 @@
 """Turn documents read from CoNLL files into spaCy Docs."""
 
+from bisect import bisect_right
 from pathlib import Path
-from typing import Any, List, Union
+from typing import Any, List, Sequence, Tuple, Union
 
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -60,3 +61,43 @@ def read_conll_docs(path: Union[str, Path], vocab: Vocab, **reader_options: Any)
     RETURNS (List[Doc]): The Docs, in file order.
     """
     return conll_to_docs(read_conll(path, **reader_options), vocab)
+
+
+def sentence_bounds(doc: Doc) -> List[Tuple[int, int]]:
+    """Return the (start, end) token offsets of a Doc's sentences.
+
+    A Doc without sentence boundaries is one sentence, and an empty Doc has none.
+    """
+    if len(doc) == 0:
+        return []
+    if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+        return [(0, len(doc))]
+    return [(sent.start, sent.end) for sent in doc.sents]
+
+
+def sentence_entity_tags(
+    doc: Doc, bounds: Sequence[Tuple[int, int]], scheme: str = IOB2
+) -> List[List[str]]:
+    """Tag each sentence with the Doc's entities, cut at the sentence bounds.
+
+    An entity that crosses a boundary becomes one entity per sentence, which is
+    how conlleval reads such an entity in a file with a blank line inside it.
+
+    doc (Doc): The Doc whose `doc.ents` are tagged.
+    bounds (Sequence[Tuple[int, int]]): Sentence offsets, as `sentence_bounds`
+        returns them, from this Doc or from another with the same tokens.
+    scheme (str): The tag scheme to write.
+    RETURNS (List[List[str]]): The tags of each sentence.
+    """
+    starts = [start for start, _ in bounds]
+    spans: List[List[Tuple[int, int, str]]] = [[] for _ in bounds]
+    for ent in doc.ents:
+        i = max(bisect_right(starts, ent.start) - 1, 0)
+        while i < len(bounds) and bounds[i][0] < ent.end:
+            start, end = bounds[i]
+            spans[i].append((max(ent.start, start) - start, min(ent.end, end) - start, ent.label_))
+            i += 1
+    return [
+        chunks_to_tags(end - start, sent_spans, scheme)
+        for (start, end), sent_spans in zip(bounds, spans)
+    ]

@@ -13,15 +13,15 @@ reads the text back into the same documents, sentences, tokens and entities:
 the classic conlleval script.
 """
 
-from bisect import bisect_right
 from pathlib import Path
-from typing import Iterable, List, Sequence, Tuple, Union
+from typing import Iterable, List, Tuple, Union
 
 from spacy.tokens import Doc
 
 from ..errors import Errors
-from ..schemes import IOB2, chunks_to_tags, normalize_scheme
+from ..schemes import IOB2, normalize_scheme
 from .data import DOCSTART
+from .docs import sentence_bounds, sentence_entity_tags
 
 SEPARATORS = (" ", "\t")
 
@@ -116,8 +116,7 @@ def write_predictions(
     lines: List[str] = []
     for doc_index, (gold, predicted) in enumerate(zip(gold_docs, predicted_docs)):
         _check_same_tokens(gold, predicted, doc_index)
-        bounds = _sentence_bounds(gold)
-        predicted_tags = _tags_per_sentence(predicted, bounds, IOB2)
+        predicted_tags = sentence_entity_tags(predicted, sentence_bounds(gold), IOB2)
         if docstart:
             lines.extend([separator.join([DOCSTART, "O", "O"]), ""])
         for (start, end, gold_tags), tags in zip(_sentence_tags(gold, IOB2), predicted_tags):
@@ -128,34 +127,9 @@ def write_predictions(
     _write_text(Path(path), "\n".join(lines) + "\n" if lines else "")
 
 
-def _sentence_bounds(doc: Doc) -> List[Tuple[int, int]]:
-    """Return (start, end) token offsets of the Doc's sentences."""
-    if len(doc) == 0:
-        return []
-    if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
-        return [(0, len(doc))]
-    return [(sent.start, sent.end) for sent in doc.sents]
-
-
-def _tags_per_sentence(doc: Doc, bounds: Sequence[Tuple[int, int]], scheme: str) -> List[List[str]]:
-    """Tag each sentence with the Doc's entities, cut at the sentence bounds."""
-    starts = [start for start, _ in bounds]
-    spans: List[List[Tuple[int, int, str]]] = [[] for _ in bounds]
-    for ent in doc.ents:
-        i = bisect_right(starts, ent.start) - 1
-        while i < len(bounds) and bounds[i][0] < ent.end:
-            start, end = bounds[i]
-            spans[i].append((max(ent.start, start) - start, min(ent.end, end) - start, ent.label_))
-            i += 1
-    return [
-        chunks_to_tags(end - start, sent_spans, scheme)
-        for (start, end), sent_spans in zip(bounds, spans)
-    ]
-
-
 def _sentence_tags(doc: Doc, scheme: str) -> List[Tuple[int, int, List[str]]]:
-    bounds = _sentence_bounds(doc)
-    tags = _tags_per_sentence(doc, bounds, scheme)
+    bounds = sentence_bounds(doc)
+    tags = sentence_entity_tags(doc, bounds, scheme)
     return [(start, end, sent_tags) for (start, end), sent_tags in zip(bounds, tags)]
 
 
