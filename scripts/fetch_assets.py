@@ -2,7 +2,7 @@
 
 `spacy project assets` reports a failed download and goes on, so the first
 command that needs the file fails later with little to go on. This script
-stops at once and says which file is missing, where it was expected from, and
+stops at once and reports which file is missing, where it was expected from, and
 how to place it by hand.
 """
 

@@ -56,8 +56,8 @@ def workflow_run(project_dir: Path) -> subprocess.CompletedProcess:
 @pytest.mark.slow
 def test_workflow_converts_real_data(project_dir, workflow_run):
     test_stats = srsly.read_json(project_dir / "corpus" / "test.stats.json")
-    assert test_stats["stats"]["documents"] == 231
-    assert test_stats["stats"]["tokens"] == 46435
+    assert test_stats["documents"] == 231
+    assert test_stats["tokens"] == 46435
 
 
 @pytest.mark.slow
