@@ -191,6 +191,48 @@ class Errors:
     )
     E111 = "Invalid separator {separator!r}: expected ' ' or '\\t'."
 
+    # The predict command: input records, output formats and the stream.
+    E400 = "Invalid UTF-8: {error}."
+    E401 = "Invalid JSON: {error}."
+    E402 = (
+        "Expected a JSON object with a string field {key!r}, but the line "
+        "contains a JSON {type}."
+    )
+    E403 = (
+        "The JSON object has no field {key!r}. Name the text field with "
+        "--text-key (text_key in Python)."
+    )
+    E404 = "The field {key!r} is a JSON {type}, expected a string."
+    E405 = (
+        "The text contains the unpaired surrogate U+{code:04X} at character "
+        "{index}, which is not valid Unicode and cannot be tokenized."
+    )
+    E406 = (
+        "The text has {length} characters, more than the pipeline's "
+        "max_length of {max_length}. Split it into several records, or raise "
+        "nlp.max_length if the memory allows."
+    )
+    E407 = "The token column is blank. Every token line needs a token in column 0."
+    E408 = (
+        "The token {token!r} is empty after removing the prefix {prefix!r}. "
+        "Remove the line, or run without --strip-token-prefix."
+    )
+    E409 = "Invalid {kind} format {value!r}: expected one of {options}."
+    E410 = (
+        "Cannot tell the {kind} format of {path} from its extension {suffix!r}. "
+        "Name it with {option}: {options}."
+    )
+    E411 = "Invalid value for on_error: {value!r}. Expected one of {options}."
+    E412 = "Invalid value for {name}: {value!r}. Expected an integer of 1 or more."
+    E413 = (
+        "The input and output are the same file: {path}. Writing the output "
+        "would overwrite the input while it is read."
+    )
+    E414 = (
+        "Worker processes (--n-process above 1) run on the CPU only. Leave out "
+        "--gpu-id, or set --n-process to 1."
+    )
+
 
 class Warnings:
     W001 = (
@@ -208,6 +250,10 @@ class Warnings:
         "The label map renames {labels}, but the pipeline predicts none of "
         "these labels. Its labels are {predicted}."
     )
+    W400 = (
+        "{path}: skipped {count} invalid input records and wrote an error "
+        "record for each, first at {lines}."
+    )
     W100 = (
         "{path}: repaired {count} entities by the rules of the scheme {scheme}, "
         "first at {examples}. Read the file with --strict to reject them."
@@ -224,6 +270,24 @@ class InvalidTagError(ValueError):
 
 class InvalidTagSequenceError(ValueError):
     """An error for tags that break the rules of their scheme, raised in strict mode."""
+
+
+class InputRecordError(ValueError):
+    """An invalid record in the input of `predict`, naming the file and line."""
+
+    def __init__(
+        self, message: str, *, path: Optional[Union[str, Path]] = None, line_no: Optional[int] = None
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.line_no = line_no
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        location = str(self.path) if self.path is not None else "<input>"
+        if self.line_no is not None:
+            location += f", line {self.line_no}"
+        return f"{location}: {self.message}"
 
 
 class ConllFormatError(ValueError):
