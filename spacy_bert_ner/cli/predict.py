@@ -56,7 +56,7 @@ def predict_cli(
     ),
     text_key: str = typer.Option("text", "--text-key", "-k", help="Field of the text in JSONL input."),
     batch_size: Optional[int] = typer.Option(
-        None, "--batch-size", "-b", min=1, help="Docs per batch. The pipeline's [nlp] batch_size if left out."
+        None, "--batch-size", "-b", min=1, help="Docs per batch. The pipeline's nlp.batch_size if left out."
     ),
     n_process: int = typer.Option(
         1, "--n-process", min=1, help="Worker processes, each running PyTorch on one thread. CPU only."

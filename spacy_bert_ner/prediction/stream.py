@@ -334,7 +334,7 @@ def release_free_memory() -> None:
     10,000 sentences of CoNLL-2003 eng.train through the tiny test pipeline
     (batch size 64, 2 shared CPU cores) and read the resident memory every
     1,000 records. It grew from 747 to 1042 MiB without trims, and stayed
-    between 572 and 662 MiB with a trim after each batch. On other platforms
+    between 572 and 675 MiB with a trim after each batch. On other platforms
     this is a no-op.
     """
     if _MALLOC_TRIM is not None:
