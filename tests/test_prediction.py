@@ -1,5 +1,6 @@
 """Tests of streaming prediction: input readers, odd inputs, invariance and memory."""
 
+import io
 import json
 import os
 import subprocess
@@ -18,11 +19,14 @@ from spacy_bert_ner.prediction import (
     CONLL,
     JSONL,
     TEXT,
+    ConllWriter,
     InputReader,
     InputRecord,
+    Prediction,
     PredictionStats,
     count_lines,
     detect_conll_separator,
+    dumps_json,
     make_input,
     pipeline_tag_scheme,
     predict_records,
@@ -222,6 +226,59 @@ def test_resolve_output_format():
         resolve_output_format("text", "out.jsonl")
 
 
+# Writers
+
+
+def _write_conll(prediction: Prediction, separator: str = " ") -> Tuple[str, int]:
+    buffer = io.StringIO()
+    writer = ConllWriter(buffer, separator=separator)
+    writer.write(prediction)
+    return buffer.getvalue(), writer.n_tokens_left_out
+
+
+def test_conll_writer_drops_whitespace_inside_entity():
+    prediction = Prediction(
+        record=InputRecord(1, text="New\nYork is"),
+        tokens=["New", "\n", "York", "is"],
+        iob_tags=["B-LOC", "I-LOC", "I-LOC", "O"],
+    )
+    text, n_left_out = _write_conll(prediction)
+    assert text == "-DOCSTART- O\n\nNew B-LOC\nYork I-LOC\nis O\n\n"
+    assert n_left_out == 1
+
+
+def test_conll_writer_keeps_sentence_starts():
+    prediction = Prediction(
+        record=InputRecord(1, text="Paris .\nRome"),
+        tokens=["Paris", ".", "\n", "Rome"],
+        sent_starts=[True, False, True, False],
+        iob_tags=["B-LOC", "O", "O", "B-LOC"],
+    )
+    text, _ = _write_conll(prediction)
+    assert text == "-DOCSTART- O\n\nParis B-LOC\n. O\n\nRome B-LOC\n\n"
+
+
+def test_conll_writer_error_record_is_empty_document():
+    text, n_left_out = _write_conll(Prediction(record=InputRecord(3, error="Invalid JSON: test.")))
+    assert text == "-DOCSTART- O\n\n"
+    assert n_left_out == 0
+
+
+def test_conll_writer_tab_separator_keeps_spaces():
+    prediction = Prediction(
+        record=InputRecord(1, words=["New York", "-DOCSTART-x"]),
+        tokens=["New York", "-DOCSTART-x"],
+        iob_tags=["B-LOC", "O"],
+    )
+    assert _write_conll(prediction, "\t") == ("-DOCSTART-\tO\n\nNew York\tB-LOC\n-DOCSTART-x\tO\n\n", 0)
+    assert _write_conll(prediction, " ")[1] == 1
+
+
+def test_dumps_json_escapes_only_surrogates():
+    assert dumps_json({"text": "Köln 🤖"}) == '{"text": "Köln 🤖"}'
+    assert dumps_json({"text": "a\ud800b", "city": "Köln"}) == '{"text": "a\\ud800b", "city": "K\\u00f6ln"}'
+
+
 # Odd inputs through the tiny pipeline
 
 
@@ -404,10 +461,10 @@ def test_same_results_alone_and_in_batch(nlp, testb_sentences):
 
 def test_same_results_for_conll_documents_any_batch_size(nlp):
     records = list(InputReader(_require(TESTB), CONLL))[:20]
-    one = _summary(predict_records(nlp, records, batch_size=1))
-    many = _summary(predict_records(nlp, records, batch_size=16))
-    assert many == one
-    assert [tokens for tokens, _, _ in one] == [record.words for record in records]
+    single = _summary(predict_records(nlp, records, batch_size=1))
+    batched = _summary(predict_records(nlp, records, batch_size=16))
+    assert batched == single
+    assert [tokens for tokens, _, _ in single] == [record.words for record in records]
 
 
 # Worker processes and memory, each in a fresh interpreter

@@ -32,7 +32,7 @@ from typing import Iterator, List, Optional, Tuple, Union
 
 from ..conll.data import DOCSTART
 from ..errors import Errors
-from .records import CONLL, INPUT_FORMATS, JSONL, TEXT, InputRecord
+from .records import INPUT_FORMATS, JSONL, TEXT, InputRecord
 
 logger = logging.getLogger("spacy_bert_ner")
 
