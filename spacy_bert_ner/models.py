@@ -9,13 +9,13 @@ import hashlib
 import logging
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, List
+from typing import Callable, List, Optional
 
 from spacy.language import Language
 from spacy.ml.models import MultiHashEmbed
 from spacy.tokens import Doc
 from spacy.util import registry
-from thinc.api import Maxout, Model, chain, concatenate, with_array
+from thinc.api import Maxout, Model, chain, with_array
 from thinc.types import Floats2d
 
 from .errors import Errors
@@ -95,11 +95,63 @@ def build_transformer_with_shape(
     )
     mix = Maxout(nO=width, normalize=True, dropout=0.0, nP=3)
     model: Model[List[Doc], List[Floats2d]] = chain(
-        concatenate(transformer, embed), with_array(mix)
+        _concatenate_features(transformer, embed), with_array(mix)
     )
     model.set_ref("transformer", transformer)
     model.set_ref("embed", embed)
     return model
+
+
+def _concatenate_features(
+    transformer: Model[List[Doc], List[Floats2d]], embed: Model[List[Doc], List[Floats2d]]
+) -> Model[List[Doc], List[Floats2d]]:
+    """Join the transformer's and the embeddings' features of each Doc.
+
+    thinc's `concatenate` would do, but spacy-transformers 1.4 returns a
+    (0, 0) array for a Doc without tokens, which `concatenate` cannot join,
+    so a batch with an empty Doc would fail. This layer has the same sublayers
+    in the same order, so saved weights load into either.
+    """
+    return Model(
+        f"{transformer.name}|{embed.name}",
+        _concatenate_features_forward,
+        init=_concatenate_features_init,
+        layers=[transformer, embed],
+        dims={"nO": None},
+    )
+
+
+def _concatenate_features_init(model: Model, X: Optional[List[Doc]] = None, Y=None) -> None:
+    for layer in model.layers:
+        layer.initialize(X=X)
+    if all(layer.has_dim("nO") for layer in model.layers):
+        model.set_dim("nO", sum(layer.get_dim("nO") for layer in model.layers))
+
+
+def _concatenate_features_forward(model: Model, docs: List[Doc], is_train: bool):
+    transformer, embed = model.layers
+    transformer_outputs, backprop_transformer = transformer(docs, is_train)
+    embed_outputs, backprop_embed = embed(docs, is_train)
+    width = transformer.get_dim("nO")
+    outputs = [
+        model.ops.xp.hstack((_with_width(model, array, width), embedded))
+        for array, embedded in zip(transformer_outputs, embed_outputs)
+    ]
+
+    def backprop(d_outputs: List[Floats2d]) -> List[Doc]:
+        d_transformer = [
+            d_output[:, :width] if array.shape[1] == width else model.ops.alloc2f(*array.shape)
+            for array, d_output in zip(transformer_outputs, d_outputs)
+        ]
+        backprop_transformer(d_transformer)
+        return backprop_embed([d_output[:, width:] for d_output in d_outputs])
+
+    return outputs, backprop
+
+
+def _with_width(model: Model, array: Floats2d, width: int) -> Floats2d:
+    # Only an empty Doc's array can lack the width: it has no rows to keep.
+    return array if array.shape[1] == width else model.ops.alloc2f(array.shape[0], width)
 
 
 @registry.callbacks("spacy_bert_ner.freeze_transformer_layers.v1")
