@@ -104,7 +104,8 @@ def render_results(config: str, timing: Dict[str, Any]) -> str:
         timing["command"],
         "```",
         "",
-        f"which runs `{timing['workflow_command']}` (fetch, convert, train, evaluate, package, check-package) and writes this page.",
+        f"which runs each command of the workflow `all` ({', '.join(step['name'] for step in timing['steps'])}) "
+        f"with `--vars.config={config}`, times it, and writes this page.",
         "",
         "## Test set (eng.testb)",
         "",

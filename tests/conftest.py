@@ -6,9 +6,7 @@ from typing import Dict
 
 import pytest
 
-TESTS_DIR = Path(__file__).parent
-CONLLEVAL_FIXTURE_DIR = TESTS_DIR / "data" / "conlleval-fixture"
-SHARED_DATA_DIR = TESTS_DIR.parent.parent / "shared" / "data"
+from helpers import CONLLEVAL_FIXTURE_DIR, SHARED_DATA_DIR, TINY_CONFIG, write_docbin_slice
 
 # The two summary lines and the per-type lines of conlleval's output.
 _TOTALS = re.compile(
@@ -78,20 +76,6 @@ def shared_data_dir() -> Path:
 
 
 
-REPO_DIR = TESTS_DIR.parent
-TINY_CONFIG = REPO_DIR / "configs" / "tiny.cfg"
-
-
-def write_docbin_slice(source: Path, output: Path, n_docs: int) -> Path:
-    """Convert the first `n_docs` documents of a CoNLL file into a DocBin."""
-    from spacy.tokens import DocBin
-    from spacy.vocab import Vocab
-
-    from spacy_bert_ner.conll import read_conll_docs
-
-    docs = read_conll_docs(source, Vocab())[:n_docs]
-    DocBin(docs=docs, store_user_data=False).to_disk(output)
-    return output
 
 
 @pytest.fixture(scope="session")

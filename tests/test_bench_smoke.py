@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import srsly
 
-from conftest import REPO_DIR, SHARED_DATA_DIR, write_docbin_slice
+from helpers import REPO_DIR, SHARED_DATA_DIR, write_docbin_slice
 from spacy_bert_ner.conll import read_conll
 from spacy_bert_ner.schemes import IOB2
 from spacy_bert_ner.scoring import conll_tagged_sentences, score_sentences

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import srsly
 
-from conftest import REPO_DIR, SHARED_DATA_DIR
+from helpers import REPO_DIR, SHARED_DATA_DIR
 
 PROJECT_FILES = ["project.yml", "configs", "scripts"]
 
