@@ -1,4 +1,4 @@
-"""Run `spacy project run all`, time it, and write the results page.
+"""Run the commands of the workflow `all`, time each, and write the results page.
 
 The page's figures all come from files the run writes (metrics.json, the
 training log, the corpus statistics) and from this script's own clock and
