@@ -91,6 +91,12 @@ def test_workflow_finetunes_trained_pipeline(project_dir, workflow_run):
         "--vars.finetune_max_steps=4",
         "--vars.finetune_limit=5",
     )
-    meta = srsly.read_json(project_dir / "training" / "finetune" / "model-best" / "meta.json")
+    finetuned_dir = project_dir / "training" / "finetune" / "model-last"
+    meta = srsly.read_json(finetuned_dir / "meta.json")
     assert meta["pipeline"] == ["transformer", "ner", "iob_tags"]
     assert set(meta["labels"]["ner"]) == {"LOC", "MISC", "ORG", "PER"}
+    # The sourced weights were updated, not trained from scratch or left as they were.
+    base_ner = (project_dir / "training" / "tiny" / "model-best" / "ner" / "model").read_bytes()
+    finetuned_ner = (finetuned_dir / "ner" / "model").read_bytes()
+    assert len(finetuned_ner) == len(base_ner)
+    assert finetuned_ner != base_ner
