@@ -6,8 +6,8 @@ by the reader, the writer, the `iob_tags` component and the scorer.
 Chunking follows the rules of the classic conlleval script: an entity starts at
 a B- or S- tag, and also at an I- or E- tag that does not continue an entity of
 the same type. IOB1 allows such I- starts by design. In IOB2 and BIOES they are
-accepted as repairs, so every `Chunk` records whether the scheme's rules had to
-be bent to read it; strict readers reject those chunks.
+accepted as repairs. Every `Chunk` records whether its scheme's rules had to be
+bent to read it, so strict readers can reject it.
 """
 
 from dataclasses import dataclass

@@ -38,7 +38,8 @@ def test_embedding_keeps_sentencizer_boundaries(tiny_pipeline_path):
     sentences = [sent.text for sent in doc.sents]
     assert sentences == ["Acme Corp hired John Smith in London.", "He moved to Berlin in May."]
     for ent in doc.ents:
-        assert ent.sent.start <= ent.start and ent.end <= ent.sent.end, ent.text
+        assert ent.sent.start <= ent.start, ent.text
+        assert ent.end <= ent.sent.end, ent.text
 
 
 def test_embedding_tags_match_entities(tiny_pipeline_path):
