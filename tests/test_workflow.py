@@ -100,3 +100,40 @@ def test_workflow_finetunes_trained_pipeline(project_dir, workflow_run):
     finetuned_ner = (finetuned_dir / "ner" / "model").read_bytes()
     assert len(finetuned_ner) == len(base_ner)
     assert finetuned_ner != base_ner
+
+
+def test_fetch_names_missing_file_and_fix(tmp_path):
+    shutil.copy(REPO_DIR / "project.yml", tmp_path / "project.yml")
+    missing_source = tmp_path / "no-such-folder"
+    command = [
+        sys.executable,
+        str(REPO_DIR / "scripts" / "fetch_assets.py"),
+        str(tmp_path / "project.yml"),
+        "--source",
+        str(missing_source),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True)
+    # wasabi wraps long messages, so compare with whitespace collapsed.
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 1
+    for name in ("eng.train", "eng.testa", "eng.testb"):
+        assert f"Could not fetch assets/{name} from {missing_source}/{name}" in output
+    assert "Place the file by hand" in output
+    assert not (tmp_path / "assets" / "eng.train").exists()
+
+
+def test_fetch_copies_local_files_with_checksums(tmp_path):
+    if not SHARED_DATA_DIR.exists():
+        pytest.skip(f"Real data folder not found: {SHARED_DATA_DIR}")
+    shutil.copy(REPO_DIR / "project.yml", tmp_path / "project.yml")
+    command = [
+        sys.executable,
+        str(REPO_DIR / "scripts" / "fetch_assets.py"),
+        str(tmp_path / "project.yml"),
+        "--source",
+        str(SHARED_DATA_DIR / "conll2003"),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("eng.train", "eng.testa", "eng.testb"):
+        assert (tmp_path / "assets" / name).stat().st_size == (SHARED_DATA_DIR / "conll2003" / name).stat().st_size
