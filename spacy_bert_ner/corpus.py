@@ -16,6 +16,7 @@ from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 from spacy.util import registry
 
+from .conll import copy_tokens
 from .errors import Errors
 
 
@@ -83,16 +84,6 @@ class DocBinCorpus:
             if self.limit and i >= self.limit:
                 break
             yield Example(copy_tokens(reference), reference)
-
-
-def copy_tokens(doc: Doc) -> Doc:
-    """Return a Doc with the same words, spaces and sentence starts, nothing else."""
-    return Doc(
-        doc.vocab,
-        words=[token.text for token in doc],
-        spaces=[bool(token.whitespace_) for token in doc],
-        sent_starts=[token.is_sent_start for token in doc],
-    )
 
 
 def split_into_windows(doc: Doc, max_sents: int = 0, max_tokens: int = 0) -> List[Doc]:

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-from .conll import ConllData, conll_to_docs, read_conll
+from .conll import ConllData, conll_to_docs, copy_tokens, read_conll
 from .errors import Errors
 
 logger = logging.getLogger("spacy_bert_ner")
@@ -78,15 +78,7 @@ def make_input_docs(gold_docs: Iterable[Doc], vocab: Vocab) -> List[Doc]:
     vocab (Vocab): The pipeline's vocab.
     RETURNS (List[Doc]): New docs with the same words, spaces and sentence starts.
     """
-    return [
-        Doc(
-            vocab,
-            words=[token.text for token in doc],
-            spaces=[bool(token.whitespace_) for token in doc],
-            sent_starts=[token.is_sent_start for token in doc],
-        )
-        for doc in gold_docs
-    ]
+    return [copy_tokens(doc, vocab) for doc in gold_docs]
 
 
 def run_pipeline(nlp: Language, docs: Iterable[Doc], *, batch_size: int = 64) -> PipelineRun:

@@ -3,6 +3,7 @@
 from .data import ConllData, ConllStats, Document, Repair, Sentence
 from .docs import (
     conll_to_docs,
+    copy_tokens,
     document_to_doc,
     read_conll_docs,
     sentence_bounds,
@@ -18,6 +19,7 @@ __all__ = [
     "Repair",
     "Sentence",
     "conll_to_docs",
+    "copy_tokens",
     "docs_to_conll",
     "document_to_doc",
     "read_conll",

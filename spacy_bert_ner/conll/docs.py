@@ -2,7 +2,7 @@
 
 from bisect import bisect_right
 from pathlib import Path
-from typing import Any, List, Sequence, Tuple, Union
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -101,3 +101,21 @@ def sentence_entity_tags(
         chunks_to_tags(end - start, sent_spans, scheme)
         for (start, end), sent_spans in zip(bounds, spans)
     ]
+
+
+def copy_tokens(doc: Doc, vocab: Optional[Vocab] = None) -> Doc:
+    """Copy a Doc's words, spaces and sentence starts, without other annotations.
+
+    The copy is what a pipeline predicts on when the gold tokenization and
+    sentence boundaries are given, as in training and evaluation.
+
+    doc (Doc): The gold Doc.
+    vocab (Optional[Vocab]): The vocab of the copy, by default the Doc's own.
+    RETURNS (Doc): The new Doc.
+    """
+    return Doc(
+        vocab if vocab is not None else doc.vocab,
+        words=[token.text for token in doc],
+        spaces=[bool(token.whitespace_) for token in doc],
+        sent_starts=[token.is_sent_start for token in doc],
+    )
