@@ -68,7 +68,8 @@ def main(
 
     without = {step.step: step.scores.get("ents_f") for step in read_training_log(log_path)}
     with_shape = {step.step: step.scores.get("ents_f") for step in read_training_log(reference_log)}
-    common_steps = sorted(set(without) & set(with_shape))
+    # Step 0 is the untrained model, so it says nothing about the features.
+    common_steps = sorted(step for step in set(without) & set(with_shape) if step > 0)
     if not common_steps:
         msg.fail(f"{reference_log} and {log_path} share no evaluation step", exits=1)
     # The logs give percentages; results files hold fractions, as the scorer does.
