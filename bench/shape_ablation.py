@@ -53,6 +53,8 @@ def main(
     ablated_path = output_dir / "config.cfg"
     config.to_disk(ablated_path)
     log_path = output_dir / "train.jsonl"
+    # spaCy's console logger writes nothing if its file exists.
+    log_path.unlink(missing_ok=True)
     msg.info(f"Training {ablated_path} for {max_steps} steps without shape features")
     train(
         ablated_path,
