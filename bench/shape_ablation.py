@@ -7,10 +7,10 @@
 
 The config's NER gets its features from `spacy_bert_ner.TransformerWithShape.v1`.
 This script writes a copy of the config whose NER reads the transformer
-listener alone, trains it for --max-steps steps with everything else equal
-(data, order, seed, learning-rate schedule), and compares its dev F1 at each
-evaluation step with the same steps of the reference run's log, which trained
-the config as it is. A short run is enough to see the difference and costs a
+listener alone. It trains that copy for --max-steps steps with everything else
+equal (data, order, seed, learning-rate schedule). Then it compares the dev F1
+at each evaluation step with the same steps of the reference run's log, which
+trained the config as it is. A short run is enough to see the difference and costs a
 fraction of a full training.
 """
 
@@ -70,11 +70,11 @@ def main(
 
     without = {step.step: step.scores.get("ents_f") for step in read_training_log(log_path)}
     with_shape = {step.step: step.scores.get("ents_f") for step in read_training_log(reference_log)}
-    # Step 0 is the untrained model, so it says nothing about the features.
+    # Step 0 scores the untrained model, so it tells nothing about the features.
     common_steps = sorted(step for step in set(without) & set(with_shape) if step > 0)
     if not common_steps:
         msg.fail(f"{reference_log} and {log_path} share no evaluation step", exits=1)
-    # The logs give percentages; results files hold fractions, as the scorer does.
+    # The logs give percentages, but result files store fractions as the scorer does.
     comparison: List[Dict[str, Any]] = [
         {"step": step, "with_shape_f": with_shape[step] / 100, "without_shape_f": without[step] / 100} for step in common_steps
     ]
