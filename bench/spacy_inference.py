@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from wasabi import msg
 
 from common import folder_size_bytes, peak_rss_bytes, write_result
-from precision import FP32, PRECISIONS, apply_precision
+from spacy_bert_ner.precision import FP32, PRECISIONS, apply_precision
 from spacy_bert_ner.conll import write_predictions
 from spacy_bert_ner.evaluation import make_input_docs, read_gold_docs
 from spacy_bert_ner.scoring import score_docs

@@ -242,6 +242,12 @@ class Errors:
         "Worker processes (--n-process above 1) run on the CPU only. Leave out "
         "--gpu-id, or set --n-process to 1."
     )
+    E415 = "Invalid precision {value!r}. Expected one of {options}."
+    E416 = (
+        "The pipeline has no component {component!r} (it has {names}), so "
+        "there is no transformer to run in {precision}. Use --precision fp32."
+    )
+    E417 = "--precision {precision} is for the CPU. Leave out --gpu-id, or use --precision fp32."
 
 
 class Warnings:

@@ -10,6 +10,7 @@ from tqdm import tqdm
 from wasabi import msg
 
 from ..errors import Errors, InputRecordError
+from ..precision import FP32, PRECISIONS, apply_precision
 from ..prediction import (
     CONLL,
     JSONL,
@@ -78,6 +79,12 @@ def predict_cli(
         10, "--n-sents", "-n", min=1, help="Sentences per record for CoNLL input without -DOCSTART- lines."
     ),
     gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU to run on, or -1 for the CPU."),
+    precision: str = typer.Option(
+        FP32,
+        "--precision",
+        help=f"Precision of the transformer on the CPU: {', '.join(PRECISIONS)}. bf16 pays off on CPUs "
+        "with bfloat16 instructions (AVX512_BF16 or AMX), int8 may cost F1; BENCHMARKS.md has both measured.",
+    ),
 ) -> None:
     """Annotate new text with an NER pipeline and write entities and IOB2 tags.
 
@@ -103,6 +110,8 @@ def predict_cli(
     if gpu_id >= 0:
         if n_process > 1:
             fail(ValueError(Errors.E414))
+        if precision != FP32:
+            fail(ValueError(Errors.E417.format(precision=precision)))
         try:
             spacy.require_gpu(gpu_id)
         except ValueError as err:
@@ -115,9 +124,10 @@ def predict_cli(
 
     try:
         nlp = spacy.load(model)
-    except OSError as err:
+        apply_precision(nlp, precision)
+    except (OSError, ValueError) as err:
         fail(err)
-    msg.info(f"Loaded {model}: {', '.join(nlp.pipe_names)}")
+    msg.info(f"Loaded {model}: {', '.join(nlp.pipe_names)}" + (f", transformer in {precision}" if precision != FP32 else ""))
 
     total = count_lines(input_path) if input_format in (TEXT, JSONL) else None
     separator = detect_conll_separator(input_path) if input_format == CONLL else " "

@@ -202,6 +202,8 @@ def test_tab_separated_conll_keeps_tokens_with_spaces(tiny_pipeline_path, tmp_pa
         (["input.txt", "output.jsonl", "--on-error", "ignore"], "Invalid value for on_error"),
         (["input.txt", "input.txt", "--format", "jsonl"], "same file"),
         (["input.txt", "output.jsonl", "--gpu-id", "0", "--n-process", "2"], "CPU only"),
+        (["input.txt", "output.jsonl", "--precision", "fp16"], "Invalid precision 'fp16'"),
+        (["input.txt", "output.jsonl", "--precision", "bf16", "--gpu-id", "0"], "is for the CPU"),
     ],
 )
 def test_invalid_options(tiny_pipeline_path, tmp_path, args, message):
@@ -230,3 +232,18 @@ def test_two_processes_match_one(tiny_pipeline_path, tmp_path, sentences):
         outputs[n_process] = output_path.read_text(encoding="utf8")
     assert len(outputs[1].splitlines()) == len(texts)
     assert outputs[2] == outputs[1]
+
+
+def test_bf16_writes_every_record(tiny_pipeline_path, tmp_path, sentences):
+    input_path = tmp_path / "input.txt"
+    texts = sentences[:40]
+    input_path.write_text("\n".join(texts) + "\n", encoding="utf8")
+    output_path = tmp_path / "output.jsonl"
+    result = _predict(tiny_pipeline_path, input_path, output_path, "--precision", "bf16")
+    assert result.exit_code == 0, result.output
+    assert "transformer in bf16" in result.output
+    records = _read_jsonl(output_path)
+    assert len(records) == len(texts)
+    for record, text in zip(records, texts):
+        assert record["text"] == text
+        assert len(record["iob_tags"]) == len(record["tokens"])

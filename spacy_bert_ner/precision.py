@@ -1,5 +1,7 @@
 """Lower-precision inference for the transformer inside a spaCy pipeline, on CPU.
 
+`predict --precision` and the benchmark's inference sweep use it.
+
 Two settings are offered: dynamic int8 quantization of the transformer's
 Linear layers (`torch.ao.quantization.quantize_dynamic`, weights stored as int8
 and activations quantized per batch), and bfloat16 autocast, which pays off on
@@ -15,6 +17,8 @@ from typing import Any
 
 import torch
 from spacy.language import Language
+
+from .errors import Errors
 
 FP32 = "fp32"
 INT8 = "int8"
@@ -54,14 +58,11 @@ def apply_precision(nlp: Language, precision: str, component: str = "transformer
     RAISES (ValueError): For an unknown precision or a pipeline without the component.
     """
     if precision not in PRECISIONS:
-        raise ValueError(f"Unknown precision {precision!r}: expected one of {PRECISIONS}.")
+        raise ValueError(Errors.E415.format(value=precision, options=list(PRECISIONS)))
     if precision == FP32:
         return
     if component not in nlp.pipe_names:
-        raise ValueError(
-            f"The pipeline has no component {component!r} (it has {nlp.pipe_names}), "
-            f"so there is no transformer to run in {precision}."
-        )
+        raise ValueError(Errors.E416.format(component=component, names=nlp.pipe_names, precision=precision))
 
     # TransformerModel's first layer wraps the Hugging Face model in an HFShim
     # (spacy-transformers 1.x). The shim calls `_model`; `_hfmodel.transformer`
