@@ -23,3 +23,17 @@ def write_docbin_slice(source: Path, output: Path, n_docs: int) -> Path:
     docs = read_conll_docs(source, Vocab())[:n_docs]
     DocBin(docs=docs, store_user_data=False).to_disk(output)
     return output
+
+
+def write_conll_head(source: Path, output: Path, n_docs: int) -> Path:
+    """Copy the lines of the first `n_docs` documents of a CoNLL file, as written."""
+    lines = []
+    n_seen = 0
+    for line in source.read_text(encoding="utf8").splitlines():
+        if line.startswith("-DOCSTART-"):
+            n_seen += 1
+            if n_seen > n_docs:
+                break
+        lines.append(line)
+    output.write_text("\n".join(lines) + "\n", encoding="utf8")
+    return output

@@ -1,12 +1,12 @@
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 import spacy
 from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
+from helpers import SHARED_DATA_DIR, write_conll_head
 from spacy_bert_ner.cli import app
 from spacy_bert_ner.conll import read_conll_docs
 
@@ -22,7 +22,6 @@ OUTPUT_FILES = (
     "entities.html",
     "training.png",
 )
-SHARED_DATA_DIR = Path(__file__).parents[3] / "shared" / "data"
 # Names from the first documents of eng.testb, with OntoNotes-style labels so
 # that the label map has work to do.
 RULER_PATTERNS = [
@@ -41,17 +40,8 @@ def eval_data(tmp_path_factory):
     testb = SHARED_DATA_DIR / "conll2003" / "eng.testb"
     if not testb.exists():
         pytest.skip(f"Real data file not found: {testb}")
-    lines = []
-    n_docs = 0
-    for line in testb.read_text(encoding="utf8").splitlines():
-        if line.startswith("-DOCSTART-"):
-            n_docs += 1
-            if n_docs > EVAL_DOCS:
-                break
-        lines.append(line)
     folder = tmp_path_factory.mktemp("data")
-    conll_path = folder / "testb-head.conll"
-    conll_path.write_text("\n".join(lines) + "\n", encoding="utf8")
+    conll_path = write_conll_head(testb, folder / "testb-head.conll", EVAL_DOCS)
     docbin_path = folder / "testb-head.spacy"
     nlp = spacy.blank("en")
     DocBin(docs=read_conll_docs(conll_path, nlp.vocab)).to_disk(docbin_path)

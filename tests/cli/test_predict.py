@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from helpers import SHARED_DATA_DIR, write_conll_head
 from spacy_bert_ner.cli import app
 from spacy_bert_ner.conll import read_conll
 from spacy_bert_ner.errors import Errors
 
 runner = CliRunner()
 
-SHARED_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 TESTB = SHARED_DATA_DIR / "conll2003" / "eng.testb"
 N_DOCS = 8
 
@@ -25,17 +25,7 @@ def testb_head(tmp_path_factory) -> Path:
     """The first documents of eng.testb as a CoNLL file."""
     if not TESTB.exists():
         pytest.skip(f"Real data file not found: {TESTB}")
-    lines = []
-    n_docs = 0
-    for line in TESTB.read_text(encoding="utf8").splitlines():
-        if line.startswith("-DOCSTART-"):
-            n_docs += 1
-            if n_docs > N_DOCS:
-                break
-        lines.append(line)
-    path = tmp_path_factory.mktemp("data") / "testb-head.conll"
-    path.write_text("\n".join(lines) + "\n", encoding="utf8")
-    return path
+    return write_conll_head(TESTB, tmp_path_factory.mktemp("data") / "testb-head.conll", N_DOCS)
 
 
 @pytest.fixture(scope="module")
