@@ -70,7 +70,7 @@ def main(
 
     without = {step.step: step.scores.get("ents_f") for step in read_training_log(log_path)}
     with_shape = {step.step: step.scores.get("ents_f") for step in read_training_log(reference_log)}
-    # Step 0 scores the untrained model, so it tells nothing about the features.
+    # Step 0 scores the untrained model, so it carries no information about the features.
     common_steps = sorted(step for step in set(without) & set(with_shape) if step > 0)
     if not common_steps:
         msg.fail(f"{reference_log} and {log_path} share no evaluation step", exits=1)
